@@ -1,0 +1,14 @@
+package io.bluegreen.aws;
+
+import io.micronaut.runtime.Micronaut;
+
+/** Starts the bluegreen aws-agent: health and Prometheus endpoints, Kafka from {@code kafka.bootstrap.servers}. */
+public final class Application {
+
+    private Application() {
+    }
+
+    public static void main(String[] args) {
+        Micronaut.build(args).mainClass(Application.class).banner(false).start();
+    }
+}
