@@ -27,6 +27,7 @@ import io.bluegreen.schemas.command.pg.SyncSequences;
 import io.bluegreen.schemas.command.pg.UnfenceWrites;
 import io.bluegreen.schemas.command.pg.VerifyData;
 import io.bluegreen.schemas.event.PhaseEntered;
+import io.bluegreen.schemas.event.ReplicationEstablished;
 import io.bluegreen.schemas.event.RetryRequested;
 import io.bluegreen.schemas.event.RollbackStarted;
 import io.bluegreen.schemas.event.RolledBack;
@@ -111,7 +112,7 @@ public final class Topics {
     /** The audit trail and the coordinator's source of truth: kept forever, never compacted. */
     public static final TopicSpec UPGRADE_EVENTS_TOPIC = new TopicSpec(UPGRADE_EVENTS, Optional.empty(),
             "Every decision of the coordinator; the state of an upgrade is the fold of its events", List.of(
-            UpgradeRequested.class, PhaseEntered.class, StepDispatched.class, StepCompleted.class,
+            UpgradeRequested.class, PhaseEntered.class, ReplicationEstablished.class, StepDispatched.class, StepCompleted.class,
             StepFailureRecorded.class, SwitchoverApproved.class, SwitchoverAborted.class, UpgradeCompleted.class,
             UpgradeFailed.class, RetryRequested.class, RollbackStarted.class, RolledBack.class));
 
