@@ -1,0 +1,86 @@
+package io.bluegreen.aws.step;
+
+import io.bluegreen.aws.rds.DbResource;
+import io.bluegreen.aws.rds.EngineVersions;
+import io.bluegreen.aws.rds.RdsOperations;
+import io.bluegreen.schemas.command.aws.SwapEndpoints;
+import io.bluegreen.schemas.common.FailureReason;
+import io.bluegreen.schemas.result.EndpointsSwapped;
+
+import java.util.Optional;
+
+/**
+ * Repoint. With {@code renameIdentifiers}, as AWS Blue/Green does: Blue becomes {@code <blue>-old}, then Green
+ * takes Blue's identifier, so Blue's endpoint name now reaches Green. Without it, nothing is renamed. Either way
+ * the result publishes the endpoint that now reaches Green, for service discovery. Each pass reads which renames
+ * already happened, so a restart in between finishes the swap instead of repeating it.
+ */
+final class SwapEndpointsStep implements AwsStep {
+
+    private final SwapEndpoints command;
+    private final RdsOperations rds;
+    private final StepContext context;
+
+    SwapEndpointsStep(SwapEndpoints command, RdsOperations rds, StepContext context) {
+        this.command = command;
+        this.rds = rds;
+        this.context = context;
+    }
+
+    static String oldIdentifier(String blue) {
+        return blue + "-old";
+    }
+
+    @Override
+    public String describe() {
+        return "repointing " + command.getBlue().getIdentifier() + " to " + command.getGreen().getIdentifier();
+    }
+
+    @Override
+    public Progress advance() {
+        boolean aurora = EngineVersions.isAurora(command.getGreen().getEngine());
+        String blueId = command.getBlue().getIdentifier();
+        String greenId = command.getGreen().getIdentifier();
+        if (!command.getRenameIdentifiers()) {
+            DbResource green = rds.resource(greenId, aurora).orElseThrow(() -> missing(greenId));
+            return green.available() ? done(green, null) : Progress.waiting(greenId + " is " + green.status());
+        }
+        String oldId = oldIdentifier(blueId);
+        Optional<DbResource> blue = rds.resource(blueId, aurora);
+        Optional<DbResource> green = rds.resource(greenId, aurora);
+        Optional<DbResource> old = rds.resource(oldId, aurora);
+        if (old.isEmpty()) {
+            DbResource b = blue.orElseThrow(() -> missing(blueId));
+            green.orElseThrow(() -> missing(greenId));
+            if (!b.available()) {
+                return Progress.waiting(blueId + " is " + b.status());
+            }
+            rds.rename(b, oldId);
+            return Progress.waiting("renaming Blue " + blueId + " to " + oldId);
+        }
+        if (green.isPresent()) {
+            if (blue.isPresent()) {
+                return Progress.waiting(blueId + " is still being renamed to " + oldId);
+            }
+            if (!green.get().available()) {
+                return Progress.waiting(greenId + " is " + green.get().status());
+            }
+            rds.rename(green.get(), blueId);
+            return Progress.waiting("renaming Green " + greenId + " to " + blueId);
+        }
+        DbResource swapped = blue.orElseThrow(() -> new StepRefused(FailureReason.PRECONDITION_FAILED,
+                "Neither " + greenId + " nor " + blueId + " exists while " + oldId + " does: Green was deleted during the swap"));
+        return swapped.available() ? done(swapped, oldId) : Progress.waiting(blueId + " (Green) is " + swapped.status());
+    }
+
+    private StepRefused missing(String id) {
+        return new StepRefused(FailureReason.NOT_FOUND, id + " does not exist: cannot repoint");
+    }
+
+    private Progress done(DbResource green, String oldBlue) {
+        return new Progress.Done(EndpointsSwapped.newBuilder().setUpgradeId(context.upgradeId())
+                .setCausationId(context.commandId()).setStep(context.step()).setAttempt(context.attempt())
+                .setOccurredAt(context.now()).setWriterHost(green.host()).setWriterPort(green.port() == null ? 0 : green.port())
+                .setIdentifier(green.identifier()).setOldBlueIdentifier(oldBlue).build());
+    }
+}
