@@ -1,0 +1,99 @@
+package io.bluegreen.monitor.messaging;
+
+import io.bluegreen.monitor.alert.AlertSettings;
+import io.bluegreen.monitor.lag.PgConnector;
+import io.bluegreen.monitor.lag.ReplicationGauges;
+import io.bluegreen.monitor.lag.ReplicationMonitor;
+import io.bluegreen.monitor.lag.Sampler;
+import io.bluegreen.monitor.lag.SamplerSettings;
+import io.bluegreen.schemas.credentials.CredentialsResolver;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.configuration.kafka.annotation.KafkaClient;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.producer.Producer;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/** Wires the monitor from configuration ({@code bluegreen.monitor.*}); see the module README for every key. */
+@Factory
+public class MonitorFactory {
+
+    @Singleton
+    SamplerSettings samplerSettings(@Value("${bluegreen.monitor.sample-interval:5s}") Duration sampleInterval,
+                                    @Value("${bluegreen.monitor.schema-interval:60s}") Duration schemaInterval,
+                                    @Value("${bluegreen.monitor.connect-timeout:2s}") Duration connectTimeout,
+                                    @Value("${bluegreen.monitor.query-timeout:2s}") Duration queryTimeout,
+                                    @Value("${bluegreen.monitor.parallelism:8}") int parallelism) {
+        return new SamplerSettings(sampleInterval, schemaInterval, connectTimeout, queryTimeout, parallelism);
+    }
+
+    @Singleton
+    AlertSettings alertSettings(
+            @Value("${bluegreen.monitor.wal-retention-limit-bytes:10737418240}") long walRetentionLimitBytes,
+            @Value("${bluegreen.monitor.alerts.clear-ratio:0.8}") double clearRatio,
+            @Value("${bluegreen.monitor.alerts.raise-after:2}") int raiseAfter,
+            @Value("${bluegreen.monitor.alerts.clear-after:2}") int clearAfter,
+            @Value("${bluegreen.monitor.alerts.errors-clear-after:12}") int errorsClearAfter) {
+        return new AlertSettings(walRetentionLimitBytes, clearRatio, raiseAfter, clearAfter, errorsClearAfter);
+    }
+
+    @Singleton
+    KafkaMonitorOutput output(@KafkaClient(id = "bluegreen-monitor", acks = KafkaClient.Acknowledge.ALL)
+                              Producer<byte[], byte[]> producer) {
+        return new KafkaMonitorOutput(producer);
+    }
+
+    @Singleton
+    ReplicationGauges gauges(MeterRegistry registry) {
+        return new ReplicationGauges(registry);
+    }
+
+    @Singleton
+    ReplicationMonitor monitor(AlertSettings alertSettings, ReplicationGauges gauges, KafkaMonitorOutput output,
+                               MeterRegistry registry) {
+        ReplicationMonitor monitor = new ReplicationMonitor(alertSettings, gauges, output);
+        Gauge.builder("bluegreen.monitor.upgrades.watched", monitor, m -> m.watched().size())
+                .description("Upgrades this monitor instance watches (those of its event partitions)")
+                .register(registry);
+        Gauge.builder("bluegreen.monitor.databases.watched", monitor,
+                        m -> m.watched().stream().mapToInt(u -> u.databases().size()).sum())
+                .description("Databases this monitor instance samples").register(registry);
+        return monitor;
+    }
+
+    @Context
+    @Bean(preDestroy = "close")
+    @Requires(property = "bluegreen.monitor.enabled", notEquals = "false")
+    Sampler sampler(ReplicationMonitor monitor, SamplerSettings settings, CredentialsResolver credentials,
+                    MeterRegistry registry) {
+        Sampler sampler = new Sampler(monitor::watched, monitor, settings,
+                new PgConnector(credentials, settings.connectTimeout(), settings.queryTimeout()), Clock.systemUTC());
+        Gauge.builder("bluegreen.monitor.connections.open", sampler, Sampler::openConnections)
+                .description("Connections the monitor keeps open to servers (one per server and side)")
+                .register(registry);
+        sampler.start();
+        return sampler;
+    }
+
+    @Context
+    @Bean(preDestroy = "close")
+    @Requires(property = "bluegreen.monitor.enabled", notEquals = "false")
+    UpgradeEventsConsumer events(@Value("${kafka.bootstrap.servers}") String bootstrapServers,
+                                 @Value("${bluegreen.monitor.group-id:bluegreen-monitor}") String groupId,
+                                 @Value("${bluegreen.monitor.alert-history-timeout:30s}") Duration historyTimeout,
+                                 ReplicationMonitor monitor, KafkaMonitorOutput output,
+                                 @KafkaClient(id = "bluegreen-monitor", acks = KafkaClient.Acknowledge.ALL)
+                                 Producer<byte[], byte[]> deadLetters) {
+        UpgradeEventsConsumer consumer = new UpgradeEventsConsumer(bootstrapServers, groupId, monitor,
+                new AlertHistory(bootstrapServers, historyTimeout), deadLetters, output);
+        consumer.start();
+        return consumer;
+    }
+}
