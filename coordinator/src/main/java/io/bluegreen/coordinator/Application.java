@@ -1,5 +1,6 @@
 package io.bluegreen.coordinator;
 
+import io.bluegreen.schemas.AvroTrust;
 import io.micronaut.runtime.Micronaut;
 
 /** Starts the bluegreen coordinator: health and Prometheus endpoints, Kafka from {@code kafka.bootstrap.servers}. */
@@ -9,6 +10,7 @@ public final class Application {
     }
 
     public static void main(String[] args) {
+        AvroTrust.install();
         Micronaut.build(args).mainClass(Application.class).banner(false).start();
     }
 }

@@ -124,6 +124,10 @@ public final class Topics {
     public static final List<TopicSpec> ALL = List.of(PG_COMMANDS_TOPIC, AWS_COMMANDS_TOPIC, RESULTS_TOPIC, LAG_TOPIC,
             ALERTS_TOPIC, UPGRADE_EVENTS_TOPIC, DEAD_LETTER_TOPIC);
 
+    static {
+        AvroTrust.install();
+    }
+
     private Topics() {
     }
 

@@ -1,5 +1,6 @@
 package io.bluegreen.schemas.serde;
 
+import io.bluegreen.schemas.AvroTrust;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
@@ -9,7 +10,6 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.io.ByteArrayOutputStream;
@@ -33,9 +33,7 @@ public final class MessageCodec {
     private static final int HEADER = 10;
 
     static {
-        // generated classes must be trusted to be instantiated by the decoder (Avro 1.12)
-        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
-                type -> type.getName().startsWith("io.bluegreen.")));
+        AvroTrust.install();
     }
 
     private static final MessageCodec STANDARD = new MessageCodec(SchemaCatalogue.standard());
