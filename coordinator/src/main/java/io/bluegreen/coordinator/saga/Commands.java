@@ -1,0 +1,180 @@
+package io.bluegreen.coordinator.saga;
+
+import io.bluegreen.schemas.Topics;
+import io.bluegreen.schemas.command.aws.CloneCluster;
+import io.bluegreen.schemas.command.aws.CreateCluster;
+import io.bluegreen.schemas.command.aws.DeleteCluster;
+import io.bluegreen.schemas.command.aws.EnableLogicalReplication;
+import io.bluegreen.schemas.command.aws.ReadSnapshotLsnFromLog;
+import io.bluegreen.schemas.command.aws.SwapEndpoints;
+import io.bluegreen.schemas.command.aws.UpgradeEngine;
+import io.bluegreen.schemas.command.pg.AdvanceOrigin;
+import io.bluegreen.schemas.command.pg.AdvanceSlot;
+import io.bluegreen.schemas.command.pg.AnalyzeDatabase;
+import io.bluegreen.schemas.command.pg.AwaitInitialCopy;
+import io.bluegreen.schemas.command.pg.CreatePublication;
+import io.bluegreen.schemas.command.pg.CreateSlot;
+import io.bluegreen.schemas.command.pg.CreateSubscription;
+import io.bluegreen.schemas.command.pg.DrainReplication;
+import io.bluegreen.schemas.command.pg.DropClonedReplicationObjects;
+import io.bluegreen.schemas.command.pg.DropPublicationAndSlot;
+import io.bluegreen.schemas.command.pg.DropSubscription;
+import io.bluegreen.schemas.command.pg.FenceWrites;
+import io.bluegreen.schemas.command.pg.ReadSnapshotLsn;
+import io.bluegreen.schemas.command.pg.RunPreflight;
+import io.bluegreen.schemas.command.pg.SyncSequences;
+import io.bluegreen.schemas.command.pg.UnfenceWrites;
+import io.bluegreen.schemas.command.pg.VerifyData;
+import io.bluegreen.schemas.common.CloneMethod;
+import io.bluegreen.schemas.common.ClusterRef;
+import io.bluegreen.schemas.common.DatabaseTarget;
+import io.bluegreen.schemas.common.Engine;
+import io.bluegreen.schemas.common.ReplicationNames;
+import io.bluegreen.schemas.common.Role;
+import io.bluegreen.schemas.common.SnapshotLsnMethod;
+import io.bluegreen.schemas.common.UpgradePlan;
+import io.bluegreen.schemas.common.VerifyMode;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Builds the command of a stage for one database (or for the upgrade) from the plan and what earlier steps
+ * produced. Command ids are deterministic ({@code <upgrade>/<step>[|db]/<attempt>}): a coordinator that
+ * re-sends after a crash sends the same id, and the agent answers it once.
+ */
+public final class Commands {
+
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration INITIAL_COPY_TIMEOUT = Duration.ofMinutes(4);
+
+    private Commands() {
+    }
+
+    public static String commandId(String upgradeId, String key, int attempt) {
+        return upgradeId + "/" + key + "/" + attempt;
+    }
+
+    /** Names of one database's replication objects: the seed's {@code blue_green_pub_<db>} with the plan's prefix. */
+    public static ReplicationNames names(UpgradePlan plan, String database) {
+        String db = database.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        return new ReplicationNames(identifier(plan.getNamePrefix() + "_pub_" + db),
+                identifier(plan.getNamePrefix() + "_slot_" + db), identifier(plan.getNamePrefix() + "_sub_" + db));
+    }
+
+    private static String identifier(String name) {
+        return name.length() <= 63 ? name : name.substring(0, 63);
+    }
+
+    /** Green's identifier: the plan's, or Blue's with a suffix from the upgrade id. */
+    public static String greenIdentifier(String upgradeId, UpgradePlan plan) {
+        if (plan.getGreenIdentifier() != null) {
+            return plan.getGreenIdentifier();
+        }
+        String suffix = upgradeId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        suffix = suffix.substring(0, Math.min(8, suffix.length()));
+        return plan.getBlue().getIdentifier() + "-green-" + suffix;
+    }
+
+    /** Green as far as it is known: identifier always; endpoint once a step reported it. */
+    public static ClusterRef green(UpgradeState state) {
+        UpgradePlan plan = state.plan();
+        ClusterRef.Builder green = ClusterRef.newBuilder(plan.getBlue())
+                .setIdentifier(state.data().getOrDefault(Details.GREEN_IDENTIFIER, greenIdentifier(state.upgradeId(), plan)))
+                .setHost(state.data().get(Details.GREEN_HOST))
+                .setPort(state.data().containsKey(Details.GREEN_PORT) ? Integer.valueOf(state.data().get(Details.GREEN_PORT)) : null);
+        if (plan.getGreenCredentialsRef() != null) {
+            green.setCredentialsRef(plan.getGreenCredentialsRef());
+        }
+        return green.build();
+    }
+
+    static DatabaseTarget blue(UpgradeState state, String database) {
+        return new DatabaseTarget(state.plan().getBlue(), database, Role.BLUE);
+    }
+
+    static DatabaseTarget greenDb(UpgradeState state, String database) {
+        return new DatabaseTarget(green(state), database, Role.GREEN);
+    }
+
+    static int targetMajor(UpgradePlan plan) {
+        return Integer.parseInt(plan.getTargetVersion().split("\\.")[0]);
+    }
+
+    static List<String> snapshots(UpgradeState state) {
+        String joined = state.data().getOrDefault(Details.SNAPSHOTS, "");
+        return joined.isBlank() ? List.of() : Arrays.asList(joined.split(","));
+    }
+
+    /** The command for a stage key; {@code database} is null for once-per-upgrade stages. */
+    public static Outbound build(UpgradeState state, String step, String database, String commandId, int attempt,
+                                 Instant now) {
+        UpgradePlan plan = state.plan();
+        String id = state.upgradeId();
+        ReplicationNames names = database == null ? null : names(plan, database);
+        boolean aurora = plan.getBlue().getEngine() == Engine.AURORA_POSTGRESQL;
+        String replicationRef = plan.getReplicationCredentialsRef();
+        return switch (step) {
+            case "RunPreflight" -> pg(new RunPreflight(id, commandId, attempt, now, plan.getBlue(), null,
+                    plan.getDatabases(), targetMajor(plan), plan.getNamePrefix()));
+            case "EnableLogicalReplication" -> aws(new EnableLogicalReplication(id, commandId, attempt, now,
+                    plan.getBlue(), null));
+            case "CreatePublication" -> pg(new CreatePublication(id, commandId, attempt, now, blue(state, database), names, null));
+            case "CreateSlot" -> pg(new CreateSlot(id, commandId, attempt, now, blue(state, database), names));
+            case "CloneCluster" -> aws(new CloneCluster(id, commandId, attempt, now, plan.getBlue(),
+                    greenIdentifier(id, plan), aurora ? CloneMethod.AURORA_COPY_ON_WRITE : CloneMethod.RDS_SNAPSHOT, null, null));
+            case "CreateCluster" -> aws(new CreateCluster(id, commandId, attempt, now, green(state),
+                    greenIdentifier(id, plan), plan.getTargetVersion(), null));
+            case "ReadSnapshotLsn" -> pg(new ReadSnapshotLsn(id, commandId, attempt, now,
+                    greenDb(state, plan.getDatabases().get(0)), SnapshotLsnMethod.AURORA_FUNCTION));
+            case "ReadSnapshotLsnFromLog" -> aws(new ReadSnapshotLsnFromLog(id, commandId, attempt, now, green(state)));
+            case "DropClonedReplicationObjects" -> pg(new DropClonedReplicationObjects(id, commandId, attempt, now,
+                    greenDb(state, database), names));
+            case "UpgradeEngine" -> aws(new UpgradeEngine(id, commandId, attempt, now, green(state), plan.getTargetVersion(), null));
+            case "AdvanceSlot" -> pg(new AdvanceSlot(id, commandId, attempt, now, blue(state, database), names,
+                    requireData(state, Details.SNAPSHOT_LSN)));
+            case "AdvanceOrigin" -> pg(new AdvanceOrigin(id, commandId, attempt, now, greenDb(state, database),
+                    blue(state, database), names, requireData(state, Details.SNAPSHOT_LSN), replicationRef));
+            case "CreateSubscription" -> {
+                boolean copy = plan.getStrategy() == io.bluegreen.schemas.common.Strategy.LOGICAL_COPY;
+                yield pg(new CreateSubscription(id, commandId, attempt, now, greenDb(state, database), blue(state, database),
+                        names, copy, copy, true, replicationRef));
+            }
+            case "AwaitInitialCopy" -> pg(new AwaitInitialCopy(id, commandId, attempt, now, greenDb(state, database), names,
+                    INITIAL_COPY_TIMEOUT.toMillis()));
+            case "FenceWrites" -> pg(new FenceWrites(id, commandId, attempt, now, blue(state, database)));
+            case "UnfenceWrites" -> pg(new UnfenceWrites(id, commandId, attempt, now, blue(state, database)));
+            case "DrainReplication" -> pg(new DrainReplication(id, commandId, attempt, now, greenDb(state, database),
+                    blue(state, database), names, DRAIN_TIMEOUT.toMillis()));
+            case "SyncSequences" -> pg(new SyncSequences(id, commandId, attempt, now, greenDb(state, database),
+                    blue(state, database), plan.getSequenceMargin()));
+            case "VerifyData" -> pg(new VerifyData(id, commandId, attempt, now, greenDb(state, database), blue(state, database),
+                    plan.getVerifyMode() == VerifyMode.UNKNOWN ? VerifyMode.ROW_COUNT : plan.getVerifyMode()));
+            case "DropSubscription" -> pg(new DropSubscription(id, commandId, attempt, now, greenDb(state, database), names));
+            case "DropPublicationAndSlot" -> pg(new DropPublicationAndSlot(id, commandId, attempt, now, blue(state, database), names));
+            case "AnalyzeDatabase" -> pg(new AnalyzeDatabase(id, commandId, attempt, now, greenDb(state, database)));
+            case "SwapEndpoints" -> aws(new SwapEndpoints(id, commandId, attempt, now, plan.getBlue(), green(state), plan.getRepoint()));
+            case "DeleteCluster" -> aws(new DeleteCluster(id, commandId, attempt, now, green(state), snapshots(state)));
+            default -> throw new IllegalArgumentException("No command for step " + step);
+        };
+    }
+
+    private static String requireData(UpgradeState state, String key) {
+        String value = state.data().get(key);
+        if (value == null) {
+            throw new IllegalStateException("Upgrade " + state.upgradeId() + " has no " + key + " yet");
+        }
+        return value;
+    }
+
+    private static Outbound pg(org.apache.avro.specific.SpecificRecord command) {
+        return new Outbound(Topics.PG_COMMANDS, command);
+    }
+
+    private static Outbound aws(org.apache.avro.specific.SpecificRecord command) {
+        return new Outbound(Topics.AWS_COMMANDS, command);
+    }
+}

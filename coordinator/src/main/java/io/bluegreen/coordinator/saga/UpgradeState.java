@@ -1,0 +1,125 @@
+package io.bluegreen.coordinator.saga;
+
+import io.bluegreen.schemas.common.UpgradePhase;
+import io.bluegreen.schemas.common.UpgradePlan;
+import io.bluegreen.schemas.event.PhaseEntered;
+import io.bluegreen.schemas.event.RollbackStarted;
+import io.bluegreen.schemas.event.StepCompleted;
+import io.bluegreen.schemas.event.StepDispatched;
+import io.bluegreen.schemas.event.StepFailureRecorded;
+import io.bluegreen.schemas.event.SwitchoverApproved;
+import io.bluegreen.schemas.event.UpgradeFailed;
+import io.bluegreen.schemas.event.UpgradeRequested;
+import org.apache.avro.specific.SpecificRecord;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The state of one upgrade: the fold of its events, nothing else. A coordinator that restarts replays
+ * {@code bluegreen.upgrade.events} and gets the same state back.
+ *
+ * @param completed    stage keys ({@code step} or {@code step|database}) done in the current phase
+ * @param everDone     stage keys done at any time (what a rollback has to undo)
+ * @param data         what steps produced: green endpoint, snapshot LSN, snapshots, ...
+ * @param failedPhase  the phase an upgrade failed in (resumed by a retry)
+ * @param lastFailure  the message of the last failure, for humans
+ */
+public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phase, Map<String, Dispatch> pending,
+                           Set<String> completed, Set<String> everDone, Map<String, String> data,
+                           boolean switchoverApproved, Optional<UpgradePhase> failedPhase, Optional<String> lastFailure,
+                           Map<String, Integer> attempts) {
+
+    public static UpgradeState fold(List<? extends SpecificRecord> events) {
+        UpgradeState state = null;
+        for (SpecificRecord event : events) {
+            state = apply(state, event);
+        }
+        return state;
+    }
+
+    /** The state after one more event; {@code state} is null before {@code UpgradeRequested}. */
+    public static UpgradeState apply(UpgradeState state, SpecificRecord event) {
+        if (event instanceof UpgradeRequested requested) {
+            return new UpgradeState(requested.getUpgradeId(), requested.getPlan(), UpgradePhase.REQUESTED, Map.of(),
+                    Set.of(), Set.of(), Map.of(), false, Optional.empty(), Optional.empty(), Map.of());
+        }
+        if (state == null) {
+            throw new IllegalStateException("An upgrade's history must begin with UpgradeRequested, not "
+                    + event.getSchema().getName());
+        }
+        if (event instanceof PhaseEntered entered) {
+            UpgradePhase next = entered.getPhase();
+            // a failed phase keeps what it had done, so a retry resumes it instead of starting it over
+            boolean keep = next == UpgradePhase.FAILED
+                    || (entered.getPreviousPhase() == UpgradePhase.FAILED && next != UpgradePhase.ROLLING_BACK);
+            return new UpgradeState(state.upgradeId, state.plan, next, keep ? state.pending : Map.of(),
+                    keep ? state.completed : Set.of(), state.everDone, state.data, state.switchoverApproved,
+                    state.failedPhase, state.lastFailure, state.attempts);
+        }
+        if (event instanceof StepDispatched dispatched) {
+            Map<String, Dispatch> pending = new LinkedHashMap<>(state.pending);
+            Dispatch dispatch = new Dispatch(dispatched.getCommandId(), dispatched.getStep(), dispatched.getDatabase(),
+                    dispatched.getAttempt());
+            pending.put(dispatched.getCommandId(), dispatch);
+            Map<String, Integer> attempts = new HashMap<>(state.attempts);
+            attempts.put(dispatch.key(), dispatched.getAttempt());
+            return state.with(pending, state.completed, state.everDone, state.data, attempts);
+        }
+        if (event instanceof StepCompleted completed) {
+            Dispatch dispatch = state.pending.get(completed.getCausationId());
+            if (dispatch == null) {
+                return state;
+            }
+            Map<String, Dispatch> pending = new LinkedHashMap<>(state.pending);
+            pending.remove(completed.getCausationId());
+            Set<String> done = new HashSet<>(state.completed);
+            done.add(dispatch.key());
+            Set<String> ever = new HashSet<>(state.everDone);
+            ever.add(dispatch.key());
+            Map<String, String> data = new HashMap<>(state.data);
+            data.putAll(completed.getDetails());
+            return state.with(pending, done, ever, data, state.attempts);
+        }
+        if (event instanceof StepFailureRecorded failure) {
+            Map<String, Dispatch> pending = new LinkedHashMap<>(state.pending);
+            pending.remove(failure.getCausationId());
+            return new UpgradeState(state.upgradeId, state.plan, state.phase, pending, state.completed, state.everDone,
+                    state.data, state.switchoverApproved, state.failedPhase, Optional.of(failure.getMessage()),
+                    state.attempts);
+        }
+        if (event instanceof UpgradeFailed failed) {
+            return new UpgradeState(state.upgradeId, state.plan, state.phase, state.pending, state.completed,
+                    state.everDone, state.data, state.switchoverApproved, Optional.of(failed.getPhase()),
+                    Optional.of(failed.getMessage()), state.attempts);
+        }
+        if (event instanceof SwitchoverApproved) {
+            return new UpgradeState(state.upgradeId, state.plan, state.phase, state.pending, state.completed,
+                    state.everDone, state.data, true, state.failedPhase, state.lastFailure, state.attempts);
+        }
+        if (event instanceof RollbackStarted) {
+            return state;
+        }
+        return state;
+    }
+
+    private UpgradeState with(Map<String, Dispatch> pending, Set<String> completed, Set<String> everDone,
+                              Map<String, String> data, Map<String, Integer> attempts) {
+        return new UpgradeState(upgradeId, plan, phase, Map.copyOf(pending), Set.copyOf(completed), Set.copyOf(everDone),
+                Map.copyOf(data), switchoverApproved, failedPhase, lastFailure, Map.copyOf(attempts));
+    }
+
+    /** The attempt a stage key was last dispatched with (0 when never). */
+    public int attempt(String key) {
+        return attempts.getOrDefault(key, 0);
+    }
+
+    public boolean isTerminal() {
+        return phase == UpgradePhase.COMPLETED || phase == UpgradePhase.ROLLED_BACK;
+    }
+}
