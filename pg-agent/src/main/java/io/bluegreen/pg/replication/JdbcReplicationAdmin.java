@@ -1,0 +1,90 @@
+package io.bluegreen.pg.replication;
+
+import io.bluegreen.schemas.common.ClusterRef;
+import io.bluegreen.schemas.common.DatabaseTarget;
+import io.bluegreen.schemas.common.FailureReason;
+import io.bluegreen.schemas.credentials.Credentials;
+import io.bluegreen.schemas.credentials.CredentialsResolver;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/** {@link ReplicationAdmin} over the PostgreSQL JDBC driver. */
+public final class JdbcReplicationAdmin implements ReplicationAdmin {
+
+    /** How to connect: the application name shown in pg_stat_activity, TLS mode, connect timeout. */
+    public record Settings(String applicationName, String sslMode, int connectTimeoutSeconds) {
+    }
+
+    private final CredentialsResolver credentials;
+    private final Secrets secrets;
+    private final Settings settings;
+
+    public JdbcReplicationAdmin(CredentialsResolver credentials, Secrets secrets, Settings settings) {
+        this.credentials = credentials;
+        this.secrets = secrets;
+        this.settings = settings;
+    }
+
+    @Override
+    public PgSession open(DatabaseTarget target) throws SQLException {
+        ClusterRef cluster = target.getCluster();
+        requireEndpoint(cluster, target.getRole().name());
+        Credentials login = resolve(cluster.getCredentialsRef());
+        Properties props = new Properties();
+        props.setProperty("user", login.username());
+        props.setProperty("password", login.password());
+        props.setProperty("ApplicationName", settings.applicationName());
+        props.setProperty("sslmode", settings.sslMode());
+        props.setProperty("connectTimeout", Integer.toString(settings.connectTimeoutSeconds()));
+        props.setProperty("tcpKeepAlive", "true");
+        String where = target.getDatabase() + " on " + target.getRole() + " " + cluster.getHost() + ":" + cluster.getPort();
+        Connection connection = DriverManager.getConnection(jdbcUrl(cluster, target.getDatabase()), props);
+        return new PgSession(connection, where);
+    }
+
+    @Override
+    public String publisherConninfo(DatabaseTarget blue, String replicationCredentialsRef) {
+        ClusterRef cluster = blue.getCluster();
+        requireEndpoint(cluster, "BLUE");
+        Credentials login = resolve(replicationCredentialsRef != null ? replicationCredentialsRef : cluster.getCredentialsRef());
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("host", cluster.getHost());
+        parameters.put("port", Integer.toString(cluster.getPort()));
+        parameters.put("dbname", blue.getDatabase());
+        parameters.put("user", login.username());
+        parameters.put("password", login.password());
+        parameters.put("sslmode", settings.sslMode());
+        parameters.put("application_name", settings.applicationName() + "-subscription");
+        return Sql.conninfo(parameters);
+    }
+
+    @Override
+    public String redact(String text) {
+        return secrets.redact(text);
+    }
+
+    private Credentials resolve(String reference) {
+        Credentials login = credentials.resolve(reference);
+        secrets.remember(login.password());
+        return login;
+    }
+
+    private static void requireEndpoint(ClusterRef cluster, String role) {
+        if (cluster.getHost() == null || cluster.getPort() == null) {
+            throw new StepFailure(FailureReason.INVALID_REQUEST, false, role + " cluster "
+                    + (cluster.getIdentifier() == null ? "" : cluster.getIdentifier() + " ")
+                    + "has no endpoint (host and port) in the command: send the endpoint the aws-agent reported");
+        }
+    }
+
+    static String jdbcUrl(ClusterRef cluster, String database) {
+        String host = cluster.getHost().contains(":") ? "[" + cluster.getHost() + "]" : cluster.getHost();
+        return "jdbc:postgresql://" + host + ":" + cluster.getPort() + "/"
+                + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
