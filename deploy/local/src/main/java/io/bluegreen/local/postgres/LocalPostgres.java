@@ -51,6 +51,29 @@ public final class LocalPostgres implements AutoCloseable {
     private Thread shutdownHook;
     private Duration startupTime = Duration.ZERO;
 
+    /**
+     * Like {@link #adopt(int, String, Path, String)}, on a port of the caller's choice (a restarted emulator
+     * keeps its servers' endpoints); a port that is taken falls back to a free one.
+     */
+    public static LocalPostgres adopt(int major, String name, Path root, String password, int port) {
+        Builder builder = new Builder(major).name(name);
+        LocalPostgres server = new LocalPostgres(builder, root, portIsFree(port) ? port : FreePorts.next(),
+                password);
+        server.writeServerSettings(Map.of());
+        server.start();
+        return server;
+    }
+
+    private static boolean portIsFree(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(HOST, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private LocalPostgres(Builder builder, Path root, int port, String password) {
         this.binaries = PostgresBinaries.forMajor(builder.major);
         this.user = ServerUser.current();
@@ -310,6 +333,8 @@ public final class LocalPostgres implements AutoCloseable {
         private final int major;
         private String name;
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private Path root;
+        private String password;
 
         private Builder(int major) {
             this.major = major;
@@ -338,6 +363,18 @@ public final class LocalPostgres implements AutoCloseable {
             return this;
         }
 
+        /** Where the server's directory goes (created; must not exist or be empty); default: a new temp directory. */
+        public Builder root(Path root) {
+            this.root = root;
+            return this;
+        }
+
+        /** The superuser's password instead of a generated one. Never log it. */
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
         public LocalPostgres start() {
             return create().start();
         }
@@ -345,11 +382,13 @@ public final class LocalPostgres implements AutoCloseable {
         /** Creates the cluster (initdb + settings) without starting it. */
         public LocalPostgres create() {
             try {
-                Path root = Files.createTempDirectory("bluegreen-pg-" + name + "-");
+                Path root = this.root != null ? Files.createDirectories(this.root)
+                        : Files.createTempDirectory("bluegreen-pg-" + name + "-");
                 Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
                 byte[] secret = new byte[18];
                 new SecureRandom().nextBytes(secret);
-                LocalPostgres server = new LocalPostgres(this, root, FreePorts.next(), HexFormat.of().formatHex(secret));
+                String superuserPassword = password != null ? password : HexFormat.of().formatHex(secret);
+                LocalPostgres server = new LocalPostgres(this, root, FreePorts.next(), superuserPassword);
                 server.initdb();
                 server.writeServerSettings(settings);
                 return server;
