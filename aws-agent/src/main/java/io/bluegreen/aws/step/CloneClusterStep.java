@@ -57,7 +57,7 @@ final class CloneClusterStep implements AwsStep {
         Optional<DbResource> existing = rds.resource(target, aurora);
         DbResource blue = null;
         if (existing.isEmpty()) {
-            blue = rds.resource(source.getIdentifier(), aurora).orElseThrow(() -> new StepRefused(FailureReason.NOT_FOUND,
+            blue = rds.resource(source.getIdentifier(), aurora).orElseThrow(() -> StepRefused.notFound(aurora,
                     "Blue " + source.getIdentifier() + " does not exist: check the plan's identifier and region"));
         }
         return aurora ? auroraClone(existing, blue, target) : snapshotClone(existing, blue, target);

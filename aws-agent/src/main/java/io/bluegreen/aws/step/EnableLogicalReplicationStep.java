@@ -34,7 +34,7 @@ final class EnableLogicalReplicationStep implements AwsStep {
     public Progress advance() {
         boolean aurora = EngineVersions.isAurora(command.getCluster().getEngine());
         String id = command.getCluster().getIdentifier();
-        DbResource resource = rds.resource(id, aurora).orElseThrow(() -> new StepRefused(FailureReason.NOT_FOUND,
+        DbResource resource = rds.resource(id, aurora).orElseThrow(() -> StepRefused.notFound(aurora,
                 (aurora ? "Aurora cluster " : "RDS instance ") + id + " does not exist in " + command.getCluster().getRegion()
                         + ": check the plan's Blue identifier, region and engine"));
         int major = resource.engineMajor();

@@ -39,7 +39,7 @@ final class ReadSnapshotLsnFromLogStep implements AwsStep {
     public Progress advance() {
         boolean aurora = EngineVersions.isAurora(command.getCluster().getEngine());
         String id = command.getCluster().getIdentifier();
-        DbResource green = rds.resource(id, aurora).orElseThrow(() -> new StepRefused(FailureReason.NOT_FOUND,
+        DbResource green = rds.resource(id, aurora).orElseThrow(() -> StepRefused.notFound(aurora,
                 "Green " + id + " does not exist: clone it first"));
         String instance = green.writerInstance().orElseThrow(() -> new StepRefused(FailureReason.PRECONDITION_FAILED,
                 "Green " + id + " has no writer instance yet"));

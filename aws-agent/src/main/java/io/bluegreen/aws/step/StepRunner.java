@@ -64,7 +64,7 @@ public final class StepRunner {
                 lastSeen = ((Progress.Waiting) progress).detail();
                 retryableErrors = 0;
             } catch (StepRefused refused) {
-                return new Outcome.Finished(context.failed(refused.reason(), false, null, refused.getMessage()));
+                return new Outcome.Finished(context.failed(refused.reason(), false, refused.errorCode(), refused.getMessage()));
             } catch (RuntimeException error) {
                 AwsErrors.Classified classified = AwsErrors.classify(error, step.describe());
                 if (!classified.retryable()) {

@@ -74,7 +74,7 @@ final class SwapEndpointsStep implements AwsStep {
     }
 
     private StepRefused missing(String id) {
-        return new StepRefused(FailureReason.NOT_FOUND, id + " does not exist: cannot repoint");
+        return StepRefused.notFound(EngineVersions.isAurora(command.getGreen().getEngine()), id + " does not exist: cannot repoint");
     }
 
     private Progress done(DbResource green, String oldBlue) {

@@ -41,7 +41,7 @@ final class UpgradeEngineStep implements AwsStep {
             throw new StepRefused(FailureReason.INVALID_REQUEST, "Target version '" + target + "' is not an engine version "
                     + "(e.g. 17.9)");
         }
-        DbResource green = rds.resource(id, aurora).orElseThrow(() -> new StepRefused(FailureReason.NOT_FOUND,
+        DbResource green = rds.resource(id, aurora).orElseThrow(() -> StepRefused.notFound(aurora,
                 "Green " + id + " does not exist: clone it first"));
         if (target.equals(green.engineVersion())) {
             return green.available() ? done(green) : Progress.waiting(id + " runs " + target + " and is " + green.status());
