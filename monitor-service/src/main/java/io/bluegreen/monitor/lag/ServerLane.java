@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -54,6 +52,7 @@ final class ServerLane implements AutoCloseable {
     private final Map<String, Instant> detailDue = new ConcurrentHashMap<>();
     private volatile boolean retired;
     private Connection connection;
+    private volatile String clusterDatabase = "?";
     private int connectAttempts;
 
     ServerLane(Endpoint endpoint, Side side, PgConnector connector, Clock clock) {
@@ -122,6 +121,7 @@ final class ServerLane implements AutoCloseable {
     private Answer readClusterView(List<Target> targets) {
         try {
             Connection kept = connection(targets);
+            clusterDatabase = kept.getCatalog();
             Set<String> names = new java.util.HashSet<>();
             targets.forEach(target -> names.add(target.objectName()));
             return side == Side.BLUE
@@ -130,7 +130,7 @@ final class ServerLane implements AutoCloseable {
                     null);
         } catch (SQLException | RuntimeException e) {
             closeConnection();
-            return Answer.failed(failure(e, "postgres"));
+            return Answer.failed(failure(e, clusterDatabase));
         }
     }
 
@@ -141,6 +141,7 @@ final class ServerLane implements AutoCloseable {
         // the cluster-wide views answer from any database: use a watched one (it exists and we may connect)
         List<String> databases = targets.stream().map(Target::database).sorted().toList();
         String database = databases.get(Math.floorMod(connectAttempts++, databases.size()));
+        clusterDatabase = database;
         connection = connector.open(endpoint, database);
         return connection;
     }
@@ -185,10 +186,8 @@ final class ServerLane implements AutoCloseable {
     }
 
     private ProbeFailure failure(Exception e, String database) {
-        String sqlState = sqlState(e);
-        String message = (side == Side.BLUE ? "Blue " : "Green ") + endpoint + " database " + database + ": "
-                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        return new ProbeFailure(sqlState, message);
+        return new ProbeFailure(sqlState(e), (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                + " (connected to database " + database + ")");
     }
 
     static String sqlState(Throwable error) {
@@ -222,10 +221,5 @@ final class ServerLane implements AutoCloseable {
                 busy.set(false);
             }
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static long millis(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 }
