@@ -14,7 +14,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +40,10 @@ public class PgCommandListener {
     private static final String HANDLER = "bluegreen-pg-agent";
 
     private final StepDispatcher dispatcher;
-    private final Producer<byte[], byte[]> producer;
+    private final AgentProducer producer;
     private final MessageCodec codec = MessageCodec.standard();
 
-    public PgCommandListener(StepDispatcher dispatcher, Producer<byte[], byte[]> producer) {
+    public PgCommandListener(StepDispatcher dispatcher, AgentProducer producer) {
         this.dispatcher = dispatcher;
         this.producer = producer;
     }
@@ -56,7 +55,7 @@ public class PgCommandListener {
             command = codec.decode(record);
         } catch (UndecodableMessageException e) {
             LOG.warn("{}", e.getMessage());
-            producer.send(DeadLetters.of(record, e, HANDLER)).get();
+            producer.send(DeadLetters.of(record, e, HANDLER));
             return;
         }
         if (!StepDispatcher.accepts(command)) {
@@ -64,12 +63,12 @@ public class PgCommandListener {
                     record.offset(), UndecodableMessageException.Reason.UNEXPECTED_TYPE, null,
                     "a " + command.getSchema().getName() + " where only pg commands are accepted", null);
             LOG.warn("{}", wrong.getMessage());
-            producer.send(DeadLetters.of(record, wrong, HANDLER)).get();
+            producer.send(DeadLetters.of(record, wrong, HANDLER));
             return;
         }
         SpecificRecord result = dispatcher.handle(command);
         String upgradeId = String.valueOf(((SpecificRecordBase) result).get("upgradeId"));
         producer.send(new ProducerRecord<>(Topics.RESULTS, upgradeId.getBytes(StandardCharsets.UTF_8),
-                codec.encode(result))).get();
+                codec.encode(result)));
     }
 }

@@ -81,7 +81,7 @@ public final class WriteFence {
             changed |= guarded > 0;
             String lsn = blue.currentWalLsn().toString();
             if (!changed && terminated == 0) {
-                return ctx.succeeded(database + " on " + blue.where() + " is already fenced at " + lsn, true,
+                return ctx.succeeded(blue.where() + " is already fenced at " + lsn, true,
                         Map.of("database", database, "fenceLsn", lsn, "terminatedSessions", "0"));
             }
             WritesFenced result = new WritesFenced();
@@ -155,8 +155,8 @@ public final class WriteFence {
                 blue.execute("DROP FUNCTION IF EXISTS " + FUNCTION + "() CASCADE");
             }
             boolean nothing = !readOnly && !function;
-            return ctx.succeeded(nothing ? database + " on " + blue.where() + " was not fenced"
-                            : "writes to " + database + " on " + blue.where() + " are allowed again (sessions opened "
+            return ctx.succeeded(nothing ? blue.where() + " was not fenced"
+                            : "writes to " + blue.where() + " are allowed again (sessions opened "
                             + "during the fence keep their read-only default until they reconnect)", nothing,
                     Map.of("database", database));
         }
