@@ -94,29 +94,7 @@ class SagaTest {
     }
 
     private static SpecificRecord success(SpecificRecord command) {
-        GenericRecord c = (GenericRecord) command;
-        String up = (String) c.get("upgradeId");
-        String id = (String) c.get("commandId");
-        int attempt = (Integer) c.get("attempt");
-        String step = command.getSchema().getName();
-        if (command instanceof RunPreflight) {
-            return new PreflightCompleted(up, id, step, attempt, T0, true, List.of(), 16, null);
-        }
-        if (command instanceof CloneCluster clone) {
-            ClusterRef green = ClusterRef.newBuilder(clone.getSource()).setIdentifier(clone.getTargetIdentifier())
-                    .setHost("green.local").setPort(6543).build();
-            return new ClusterReady(up, id, step, attempt, T0, green, "16.13", clone.getMethod(), List.of("snap-1"));
-        }
-        if (command instanceof ReadSnapshotLsnFromLog) {
-            return new SnapshotLsnCaptured(up, id, step, attempt, T0, "0/3000938", SnapshotLsnMethod.STARTUP_LOG, List.of());
-        }
-        if (command instanceof io.bluegreen.schemas.command.pg.ReadSnapshotLsn) {
-            return new SnapshotLsnCaptured(up, id, step, attempt, T0, "0/3000938", SnapshotLsnMethod.AURORA_FUNCTION, List.of());
-        }
-        if (command instanceof UpgradeEngine upgrade) {
-            return new EngineUpgraded(up, id, step, attempt, T0, upgrade.getCluster(), "17.9");
-        }
-        return new StepSucceeded(up, id, step, attempt, T0, step + " done", false, Map.of());
+        return AgentAnswers.success(command, T0);
     }
 
     private ReplicationLagMeasured lag(String db, long bytes, Instant at) {

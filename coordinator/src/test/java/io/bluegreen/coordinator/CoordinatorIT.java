@@ -1,0 +1,192 @@
+package io.bluegreen.coordinator;
+
+import io.bluegreen.coordinator.saga.AgentAnswers;
+import io.bluegreen.local.testbed.TestBed;
+import io.bluegreen.local.testbed.WithTestBed;
+import io.bluegreen.schemas.Topics;
+import io.bluegreen.schemas.command.aws.CloneCluster;
+import io.bluegreen.schemas.event.PhaseEntered;
+import io.bluegreen.schemas.event.UpgradeCompleted;
+import io.bluegreen.schemas.monitor.ReplicationLagMeasured;
+import io.bluegreen.schemas.serde.AvroMessageDeserializer;
+import io.bluegreen.schemas.serde.AvroMessageSerializer;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The coordinator through the real broker and its REST API; the test plays the agents (answers every command
+ * with a success) and the monitor (sends lag samples). The coordinator is restarted mid-upgrade and resumes
+ * from its event log.
+ */
+@WithTestBed
+class CoordinatorIT {
+
+    private static EmbeddedServer server;
+    private static HttpClient http;
+    private static KafkaConsumer<String, SpecificRecord> commands;
+    private static KafkaProducer<String, SpecificRecord> producer;
+
+    @BeforeAll
+    static void start() {
+        String bootstrap = TestBed.shared().kafka().bootstrapServers();
+        server = startCoordinator();
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new AvroMessageSerializer<>());
+        commands = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "group.id", "it-agents-" + UUID.randomUUID(),
+                "auto.offset.reset", "earliest"), new StringDeserializer(), new AvroMessageDeserializer<>());
+        commands.subscribe(List.of(Topics.PG_COMMANDS, Topics.AWS_COMMANDS));
+    }
+
+    static EmbeddedServer startCoordinator() {
+        EmbeddedServer started = ApplicationContext.run(EmbeddedServer.class, Map.of(
+                "kafka.bootstrap.servers", TestBed.shared().kafka().bootstrapServers(),
+                "micronaut.server.port", "-1", "bluegreen.topics.partitions", "3"));
+        http = HttpClient.create(started.getURL());
+        return started;
+    }
+
+    @AfterAll
+    static void stop() {
+        commands.close();
+        producer.close();
+        http.close();
+        server.close();
+    }
+
+    /** Answers commands of this upgrade until one matches {@code stopAt} (which is returned unanswered). */
+    private SpecificRecord playAgents(String upgradeId, Predicate<SpecificRecord> stopAt) {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (ConsumerRecord<String, SpecificRecord> record : commands.poll(Duration.ofMillis(200))) {
+                if (!upgradeId.equals(record.key())) {
+                    continue;
+                }
+                if (stopAt.test(record.value())) {
+                    return record.value();
+                }
+                producer.send(new ProducerRecord<>(Topics.RESULTS, upgradeId, AgentAnswers.success(record.value(), Instant.now())));
+            }
+        }
+        throw new AssertionError("the coordinator sent no matching command for " + upgradeId);
+    }
+
+    private Map<?, ?> upgrade(String id) {
+        return http.toBlocking().retrieve(HttpRequest.GET("/upgrades/" + id), Map.class);
+    }
+
+    private void awaitPhase(String id, String phase) {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!phase.equals(upgrade(id).get("phase"))) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(id + " never reached " + phase + ": " + upgrade(id));
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void runsAnUpgradeThroughRestartsAndApprovalToCompletion() {
+        String id = "upg-it-" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, Object> plan = Map.of("upgradeId", id, "blue", Map.of("identifier", "orders", "region", "eu-west-1",
+                        "engine", "postgres", "host", "127.0.0.1", "port", 5432, "credentialsRef", "orders-admin"),
+                "targetVersion", "17.9", "databases", List.of("app", "billing"), "lagThresholdBytes", 4096,
+                "holdDurationMs", 500, "switchoverMode", "manual");
+        HttpResponse<Map> created = http.toBlocking().exchange(HttpRequest.POST("/upgrades", plan), Map.class);
+        assertEquals(201, created.code());
+        assertEquals(200, http.toBlocking().exchange(HttpRequest.POST("/upgrades", plan), Map.class).code(),
+                "the same upgrade id twice starts one upgrade");
+
+        SpecificRecord clone = playAgents(id, c -> c instanceof CloneCluster);
+        String cloneCommandId = String.valueOf(((GenericRecord) clone).get("commandId"));
+
+        // the coordinator dies before the clone is answered, and comes back
+        server.close();
+        server = startCoordinator();
+        assertEquals("CLONING_GREEN", upgrade(id).get("phase"), "state rebuilt from the event log");
+        SpecificRecord resent = playAgents(id, c -> c instanceof CloneCluster);
+        assertEquals(cloneCommandId, ((GenericRecord) resent).get("commandId"), "the pending command is re-sent with its id");
+        producer.send(new ProducerRecord<>(Topics.RESULTS, id, AgentAnswers.success(resent, Instant.now())));
+
+        answerUntilPhase(id, "REPLICATING");
+
+        Instant calmSince = Instant.now().minusSeconds(2);
+        for (String db : List.of("app", "billing")) {
+            producer.send(new ProducerRecord<>(Topics.LAG, id, ReplicationLagMeasured.newBuilder().setUpgradeId(id)
+                    .setOccurredAt(calmSince).setDatabase(db).setBlueReachable(true).setGreenReachable(true)
+                    .setLagBytes(0L).setSlotActive(true).setWorkerAlive(true).build()));
+        }
+        producer.flush();
+        awaitPhase(id, "READY_FOR_SWITCHOVER");
+
+        http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + id + "/approve", Map.of("by", "alice")), Map.class);
+        answerUntilPhase(id, "COMPLETED");
+
+        List<Map> events = http.toBlocking().retrieve(HttpRequest.GET("/upgrades/" + id + "/events"),
+                io.micronaut.core.type.Argument.listOf(Map.class));
+        List<Object> names = events.stream().map(e -> e.get("event")).toList();
+        assertEquals("UpgradeRequested", names.get(0));
+        assertTrue(names.contains("SwitchoverApproved") && names.contains("ReplicationEstablished"), names.toString());
+        assertEquals(PhaseEntered.class.getSimpleName(), names.get(names.size() - 2));
+        assertEquals(UpgradeCompleted.class.getSimpleName(), names.get(names.size() - 1));
+
+        HttpClientResponseException late = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + id + "/rollback", Map.of("by", "bob")), Map.class));
+        assertEquals(409, late.code());
+        assertTrue(late.getResponse().getBody(String.class).orElse("").contains("nothing to roll back"));
+
+        String metrics = http.toBlocking().retrieve("/prometheus");
+        assertTrue(metrics.contains("bluegreen_upgrades_active{phase=\"COMPLETED\""), "phase gauge on /prometheus");
+    }
+
+    @Test
+    void badRequestsSayWhatIsWrong() {
+        HttpClientResponseException unknown = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                () -> upgrade("upg-nope"));
+        assertEquals(404, unknown.code());
+        Map<String, Object> plan = Map.of("blue", Map.of("identifier", "x", "engine", "oracle", "credentialsRef", "r"),
+                "targetVersion", "17.9", "databases", List.of("app"));
+        HttpClientResponseException bad = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades", plan), Map.class));
+        assertEquals(400, bad.code());
+        assertTrue(bad.getResponse().getBody(String.class).orElse("").contains("blue.engine 'oracle' is not one of"));
+    }
+
+    private void answerUntilPhase(String id, String phase) {
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (!phase.equals(upgrade(id).get("phase"))) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(id + " never reached " + phase + ": " + upgrade(id));
+            }
+            for (ConsumerRecord<String, SpecificRecord> record : commands.poll(Duration.ofMillis(200))) {
+                if (id.equals(record.key())) {
+                    producer.send(new ProducerRecord<>(Topics.RESULTS, id, AgentAnswers.success(record.value(), Instant.now())));
+                }
+            }
+        }
+    }
+}
