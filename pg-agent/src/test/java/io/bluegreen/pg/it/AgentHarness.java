@@ -159,6 +159,39 @@ public final class AgentHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Publication and slot on Blue, subscription on Green ({@code copy_data} as given; the slot is made by the
+     * subscription when copying): every step must succeed.
+     */
+    public void replicate(String database, boolean copyData) {
+        var publication = command(new io.bluegreen.schemas.command.pg.CreatePublication());
+        publication.setTarget(blue(database));
+        publication.setNames(names(database));
+        expectSuccess(send(publication));
+        if (!copyData) {
+            var slot = command(new io.bluegreen.schemas.command.pg.CreateSlot());
+            slot.setTarget(blue(database));
+            slot.setNames(names(database));
+            expectSuccess(send(slot));
+        }
+        var subscribe = command(new io.bluegreen.schemas.command.pg.CreateSubscription());
+        subscribe.setTarget(green(database));
+        subscribe.setSource(blue(database));
+        subscribe.setNames(names(database));
+        subscribe.setCopyData(copyData);
+        subscribe.setCreateSlot(copyData);
+        subscribe.setEnabled(true);
+        expectSuccess(send(subscribe));
+    }
+
+    /** Fails with the result's text when it is a failure or still in progress. */
+    public static <R extends SpecificRecord> R expectSuccess(R result) {
+        if (result instanceof io.bluegreen.schemas.result.StepFailed || result instanceof io.bluegreen.schemas.result.StepInProgress) {
+            throw new AssertionError("expected success, got " + result);
+        }
+        return result;
+    }
+
     /** Fails when any result seen, any log line of this JVM or any server log holds one of the secrets. */
     public void assertNothingLeaks(List<String> secrets, List<LocalPostgres> servers) {
         List<String> texts = new ArrayList<>();
