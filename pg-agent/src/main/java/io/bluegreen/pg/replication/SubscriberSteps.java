@@ -142,15 +142,18 @@ public final class SubscriberSteps {
         ReplicationNames names = command.getNames();
         Lsn target = PublisherSteps.parseLsn(command.getLsn());
         try (PgSession green = admin.open(command.getTarget())) {
-            try (PgSession blue = admin.open(command.getSource())) {
-                Catalog.Slot slot = Catalog.slot(blue, names.getSlot()).orElseThrow(() -> new StepFailure(
-                        FailureReason.NOT_FOUND, false, "slot " + names.getSlot() + " does not exist on " + blue.where()
-                        + ": send CreateSlot first"));
-                if (SlotAdvance.decide(names.getSlot(), slot.confirmedFlush(), target) instanceof SlotAdvance.Refuse refuse) {
-                    throw new StepFailure(FailureReason.DATA_LOSS_RISK, false, refuse.message());
+            Optional<Catalog.Subscription> existing = Catalog.subscription(green, names.getSubscription());
+            if (existing.isEmpty() || !existing.get().enabled()) {
+                // the walsender starts at max(origin, confirmed_flush): a slot already past the LSN would skip changes
+                try (PgSession blue = admin.open(command.getSource())) {
+                    Catalog.Slot slot = Catalog.slot(blue, names.getSlot()).orElseThrow(() -> new StepFailure(
+                            FailureReason.NOT_FOUND, false, "slot " + names.getSlot() + " does not exist on " + blue.where()
+                            + ": send CreateSlot first"));
+                    if (SlotAdvance.decide(names.getSlot(), slot.confirmedFlush(), target) instanceof SlotAdvance.Refuse refuse) {
+                        throw new StepFailure(FailureReason.DATA_LOSS_RISK, false, refuse.message());
+                    }
                 }
             }
-            Optional<Catalog.Subscription> existing = Catalog.subscription(green, names.getSubscription());
             if (existing.isEmpty()) {
                 subscribe(ctx, green, command.getSource(), names, command.getReplicationCredentialsRef(), false, false, false);
                 existing = Catalog.subscription(green, names.getSubscription());
