@@ -54,6 +54,7 @@ public final class ReplicationMonitor implements SampleHandler {
             synchronized (previous) {
                 previous.ended = true;
                 tracker.restore(previous.alerts.open());
+                gauges.remove(upgrade.upgradeId()); // the databases may have changed
             }
         } else {
             tracker.restore(openAlerts);
