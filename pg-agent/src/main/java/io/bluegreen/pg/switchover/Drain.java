@@ -66,13 +66,14 @@ public final class Drain {
                         + fence.describe() + "): a drain proves nothing while Blue takes writes; send FenceWrites first");
             }
             if (how == DrainMethod.MARKER) {
+                PgSession green = tryOpen(greenTarget); // before the marker: the wait should not include a login
                 blue.execute("SET default_transaction_read_only = off");
                 String token = UUID.randomUUID().toString();
                 blue.list("INSERT INTO " + Catalog.markerTable() + " (token, command_id) VALUES (?, ?) RETURNING token",
                         rs -> rs.getString(1), token, commandId);
                 Lsn written = blue.currentWalLsn();
-                awaitOnGreen(greenTarget, subscription, written, deadline, began, timeout,
-                        green -> green.exists("SELECT 1 FROM " + Catalog.markerTable() + " WHERE token = ?", token));
+                awaitOnGreen(green, greenTarget, subscription, written, deadline, timeout,
+                        session -> session.exists("SELECT 1 FROM " + Catalog.markerTable() + " WHERE token = ?", token));
                 return new Proof(written, millisSince(began), how);
             }
             Lsn target = blue.currentWalLsn();
@@ -101,10 +102,18 @@ public final class Drain {
         boolean holds(PgSession green) throws SQLException;
     }
 
-    private void awaitOnGreen(DatabaseTarget greenTarget, String subscription, Lsn target, long deadline, long began,
+    private PgSession tryOpen(DatabaseTarget greenTarget) {
+        try {
+            return admin.open(greenTarget);
+        } catch (SQLException e) {
+            return null; // retried while waiting, reported at the deadline
+        }
+    }
+
+    private void awaitOnGreen(PgSession session, DatabaseTarget greenTarget, String subscription, Lsn target, long deadline,
                               Duration timeout, GreenCondition condition) throws InterruptedException {
         String lastError = null;
-        PgSession green = null;
+        PgSession green = session;
         try {
             while (true) {
                 try {
