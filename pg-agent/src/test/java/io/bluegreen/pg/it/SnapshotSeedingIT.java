@@ -88,6 +88,10 @@ class SnapshotSeedingIT implements TestPropertyProvider {
         publication.setNames(names(DB));
         StepSucceeded created = agent.send(publication);
         assertFalse(created.getAlreadyDone(), created.toString());
+        assertEquals(publication.getCommandId(), created.getCausationId());
+        assertEquals("CreatePublication", created.getStep());
+        assertEquals(1, created.getAttempt());
+        assertEquals(agent.upgradeId(), created.getUpgradeId());
         assertEquals(created, agent.send(publication), "the same command id answers the same");
         CreatePublication again = agent.command(new CreatePublication());
         again.setTarget(blue(DB));
@@ -117,6 +121,15 @@ class SnapshotSeedingIT implements TestPropertyProvider {
         StepFailed refusedRead = agent.send(unfencedRead);
         assertEquals(FailureReason.WRONG_STATE, refusedRead.getReason());
         assertTrue(refusedRead.getMessage().contains("FenceWrites"), refusedRead.getMessage());
+
+        // off Aurora the function does not exist: a permanent failure with its SQLSTATE
+        ReadSnapshotLsn aurora = agent.command(new ReadSnapshotLsn());
+        aurora.setTarget(green(DB));
+        aurora.setMethod(SnapshotLsnMethod.AURORA_FUNCTION);
+        StepFailed notAurora = agent.send(aurora);
+        assertEquals(FailureReason.PRECONDITION_FAILED, notAurora.getReason());
+        assertEquals("42883", notAurora.getErrorCode());
+        assertFalse(notAurora.getRetryable());
 
         FenceWrites fence = agent.command(new FenceWrites());
         fence.setTarget(blue(DB));
