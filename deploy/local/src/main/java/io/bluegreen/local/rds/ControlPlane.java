@@ -997,7 +997,7 @@ final class ControlPlane implements AutoCloseable {
         String id = UUID.randomUUID().toString();
         Path root = stateDirectory.resolve("servers").resolve(id);
         LocalPostgres fresh = LocalPostgres.builder(major).name(id).root(root).password(old.adminPassword)
-                .setting("wal_level", logical ? "logical" : "replica").start();
+                .setting("wal_level", logical ? "logical" : "replica").setting("wal_recycle", "off").start();
         started.add(fresh);
         try {
             long began = System.nanoTime();
@@ -1039,8 +1039,10 @@ final class ControlPlane implements AutoCloseable {
     private Model.Server newServer(int major, boolean logical, String master, String password, String database) {
         String id = UUID.randomUUID().toString();
         Path root = stateDirectory.resolve("servers").resolve(id);
+        // wal_recycle off: new WAL segments are zero-filled, so a copy's recovery ends on zeros
+        // ("invalid record length at X") rather than on a recycled segment's stale records
         LocalPostgres.Builder builder = LocalPostgres.builder(major).name(id).root(root)
-                .setting("wal_level", logical ? "logical" : "replica");
+                .setting("wal_level", logical ? "logical" : "replica").setting("wal_recycle", "off");
         if (LocalPostgres.SUPERUSER.equals(master)) {
             builder.password(password);
         }

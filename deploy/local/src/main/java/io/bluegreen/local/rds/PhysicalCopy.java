@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  *       the WAL is copied here instead);</li>
  *   <li>copy the source's {@code pg_wal} segments again, after the stop, and write the returned
  *       {@code labelfile} to {@code backup_label} (and {@code spcmapfile} to {@code tablespace_map} when not
- *       empty).</li>
+ *       empty). Before that copy, one synchronously committed transaction makes sure the segment that
+ *       {@code pg_backup_stop}'s WAL switch started exists and holds a record: without it an idle source leaves
+ *       the copy's recovery ending silently at the missing segment, with no {@code invalid record length} line.</li>
  * </ol>
  * Started as a primary (no recovery signal files), the copy replays WAL up to the end of what was copied and
  * logs {@code invalid record length at X}; X is the first byte it does not hold, and the redo LSN of its
@@ -71,6 +73,10 @@ final class PhysicalCopy {
                     spcmapFile = rs.getString(3);
                 }
             }
+            // pg_backup_stop switched to a new segment, which may not exist yet: a transaction that writes a
+            // record commits synchronously (flushed), so the segment exists and the copy's recovery reads on into
+            // it and ends there with "invalid record length at", not silently where the segment file is missing.
+            statement.execute("SELECT pg_logical_emit_message(true, 'bluegreen-local', 'copy taken')");
             copyWal(sourceData.resolve("pg_wal"), targetData.resolve("pg_wal"));
             Files.writeString(targetData.resolve("backup_label"), labelFile);
             if (spcmapFile != null && !spcmapFile.isEmpty()) {

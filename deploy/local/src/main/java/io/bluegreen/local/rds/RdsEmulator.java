@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -178,6 +179,11 @@ public final class RdsEmulator implements AutoCloseable {
             try {
                 boolean temporary = stateDirectory == null;
                 Path state = temporary ? Files.createTempDirectory("bluegreen-rds-") : Files.createDirectories(stateDirectory);
+                // the servers run as an unprivileged user that must reach their directories below this one
+                for (Path directory : new Path[]{state, Files.createDirectories(state.resolve("servers")),
+                        Files.createDirectories(state.resolve("snapshots"))}) {
+                    Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+                }
                 ControlPlane controlPlane = new ControlPlane(state, transitionDelay);
                 HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
                 ExecutorService handlers = Executors.newFixedThreadPool(4, runnable -> {
