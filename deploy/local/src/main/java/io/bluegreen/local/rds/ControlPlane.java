@@ -413,7 +413,7 @@ final class ControlPlane implements AutoCloseable {
 
     private void restoreCluster(QueryRequest request, Xml body) {
         String id = request.identifier("DBClusterIdentifier");
-        Model.Snapshot snapshot = snapshot(request.identifier("SnapshotIdentifier"), true);
+        Model.Snapshot snapshot = availableSnapshot(request.identifier("SnapshotIdentifier"), true);
         String engine = EngineVersion.checkEngine(request.optional("Engine").orElse(snapshot.engine));
         if (!engine.equals(snapshot.engine)) {
             throw RdsFault.invalidCombination("Snapshot " + snapshot.identifier + " is " + snapshot.engine
@@ -633,7 +633,7 @@ final class ControlPlane implements AutoCloseable {
 
     private void restoreInstance(QueryRequest request, Xml body) {
         String id = request.identifier("DBInstanceIdentifier");
-        Model.Snapshot snapshot = snapshot(request.identifier("DBSnapshotIdentifier"), false);
+        Model.Snapshot snapshot = availableSnapshot(request.identifier("DBSnapshotIdentifier"), false);
         if (instances.containsKey(id)) {
             throw new RdsFault("DBInstanceAlreadyExists", 400, "DB instance " + id + " already exists");
         }
@@ -1249,6 +1249,11 @@ final class ControlPlane implements AutoCloseable {
         if (s == null) {
             throw cluster ? RdsFault.clusterSnapshotNotFound(id) : RdsFault.snapshotNotFound(id);
         }
+        return s;
+    }
+
+    private Model.Snapshot availableSnapshot(String id, boolean cluster) {
+        Model.Snapshot s = snapshot(id, cluster);
         if (!"available".equals(s.status)) {
             throw cluster ? new RdsFault("InvalidDBClusterSnapshotStateFault", 400, "DB cluster snapshot " + id
                     + " is " + s.status + "; wait until it is available")

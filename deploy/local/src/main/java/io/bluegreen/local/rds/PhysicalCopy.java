@@ -64,7 +64,7 @@ final class PhysicalCopy {
             String labelFile;
             String spcmapFile;
             try {
-                copyTree(sourceData, targetData);
+                copyTree(sourceData, targetData, true);
             } finally {
                 try (ResultSet rs = statement.executeQuery("SELECT lsn, labelfile, spcmapfile FROM pg_backup_stop(true)")) {
                     rs.next();
@@ -94,19 +94,19 @@ final class PhysicalCopy {
     /** Copies a whole directory tree that nothing writes any more (a snapshot). */
     static void copyQuiet(Path from, Path to) {
         try {
-            copyTree(from, to);
+            copyTree(from, to, false);
         } catch (IOException e) {
             throw new UncheckedIOException("Copying " + from + " to " + to + " failed: " + e.getMessage(), e);
         }
     }
 
-    private static void copyTree(Path sourceData, Path targetData) throws IOException {
+    private static void copyTree(Path sourceData, Path targetData, boolean live) throws IOException {
         Files.walkFileTree(sourceData, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 Path target = targetData.resolve(sourceData.relativize(dir).toString());
                 Files.copy(dir, target, StandardCopyOption.COPY_ATTRIBUTES);
-                boolean emptied = dir.getParent() != null && dir.getParent().equals(sourceData)
+                boolean emptied = live && dir.getParent() != null && dir.getParent().equals(sourceData)
                         && EMPTIED_DIRECTORIES.contains(dir.getFileName().toString());
                 if (emptied) {
                     if (dir.getFileName().toString().equals("pg_wal")) {
@@ -120,7 +120,7 @@ final class PhysicalCopy {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 String name = file.getFileName().toString();
-                if (SKIPPED_FILES.contains(name) || name.startsWith("pgsql_tmp")) {
+                if (live && (SKIPPED_FILES.contains(name) || name.startsWith("pgsql_tmp"))) {
                     return FileVisitResult.CONTINUE;
                 }
                 Path target = targetData.resolve(sourceData.relativize(file).toString());
