@@ -48,7 +48,8 @@ import java.util.Map;
 /**
  * Runs one pg command and returns the result to publish. Plain Java, no Kafka:
  * <ul>
- *   <li>a command id already answered (success or permanent failure) gets the very same result again;</li>
+ *   <li>a command already answered (same command id and attempt; success or permanent failure) gets the very
+ *       same result again; a new attempt runs again (the steps are idempotent);</li>
  *   <li>a retryable SQLSTATE (walking the cause chain) is retried here with exponential backoff; the steps are
  *       idempotent, so a retry after a half-done attempt finishes it;</li>
  *   <li>anything else becomes {@code StepFailed} with a classified reason; every message is scrubbed of
@@ -100,7 +101,8 @@ public final class StepDispatcher {
 
     public SpecificRecord handle(SpecificRecord command) {
         StepContext ctx = StepContext.of(command);
-        SpecificRecord previous = answered.get(ctx.commandId());
+        String key = ctx.commandId() + "#" + ctx.attempt();
+        SpecificRecord previous = answered.get(key);
         if (previous != null) {
             LOG.info("{} {} of upgrade {} was answered before: answering the same", ctx.step(), ctx.commandId(), ctx.upgradeId());
             return previous;
@@ -112,7 +114,7 @@ public final class StepDispatcher {
                 result.getSchema().getName(), ms, admin.redact(describe(result)));
         boolean final_ = !(result instanceof StepInProgress) && !(result instanceof StepFailed f && f.getRetryable());
         if (final_) {
-            answered.put(ctx.commandId(), result);
+            answered.put(key, result);
         }
         return result;
     }

@@ -5,6 +5,8 @@ import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.serde.DeadLetters;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.bluegreen.schemas.serde.UndecodableMessageException;
+import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
+import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
@@ -28,7 +30,11 @@ import java.util.concurrent.ExecutionException;
  * does not decode, or is not a pg command, goes to {@value Topics#DEAD_LETTER} with its headers.
  */
 @KafkaListener(groupId = "${bluegreen.pg.consumer-group:bluegreen-pg-agent}", offsetReset = OffsetReset.EARLIEST,
-        offsetStrategy = OffsetStrategy.SYNC_PER_RECORD, threadsValue = "${bluegreen.pg.consumer-threads:2}",
+        offsetStrategy = OffsetStrategy.SYNC_PER_RECORD,
+        // a result that cannot be sent (broker away) is retried with the same record, not skipped
+        errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 20,
+                retryDelay = "500ms"),
+        threadsValue = "${bluegreen.pg.consumer-threads:2}",
         properties = {
                 @Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "1"),
                 // longer than bluegreen.pg.max-step-wait, the longest a step may hold the consumer

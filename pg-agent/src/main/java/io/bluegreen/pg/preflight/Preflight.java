@@ -53,7 +53,7 @@ public final class Preflight {
         Set<String> greenExtensions = null;
         ClusterRef green = command.getGreen();
         if (green != null) {
-            try (PgSession session = admin.open(new DatabaseTarget(green, databases.get(0), Role.GREEN))) {
+            try (PgSession session = openGreen(green, databases.get(0))) {
                 greenMajor = session.serverMajor();
                 findings.add(PreflightRules.privileges("Green", session.text("SELECT current_user"),
                         flag(session, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"),
@@ -145,6 +145,18 @@ public final class Preflight {
             // a slot has no comment: it is ours when the publication of the same upgrade is
             findings.add(PreflightRules.existingObject(database, "slot", names.getSlot(),
                     publication.map(p -> p[1]).orElse(null), command.getUpgradeId()));
+        }
+    }
+
+    /** Green's cluster-level facts: from the plan's first database, or {@code postgres} when Green lacks it. */
+    private PgSession openGreen(ClusterRef green, String database) throws SQLException {
+        try {
+            return admin.open(new DatabaseTarget(green, database, Role.GREEN));
+        } catch (SQLException e) {
+            if (!"3D000".equals(e.getSQLState())) {
+                throw e;
+            }
+            return admin.open(new DatabaseTarget(green, "postgres", Role.GREEN));
         }
     }
 

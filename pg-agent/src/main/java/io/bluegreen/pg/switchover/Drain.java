@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Proves that every transaction Blue committed before its fence has been applied on Green, within the
@@ -59,6 +60,10 @@ public final class Drain {
                        String commandId, Duration timeout) throws SQLException, InterruptedException {
         long began = System.nanoTime();
         long deadline = began + timeout.toNanos();
+        // MARKER: log in to Green while Blue is checked and the marker written, so the login overlaps
+        CompletableFuture<PgSession> greenLogin = how == DrainMethod.MARKER
+                ? CompletableFuture.supplyAsync(() -> tryOpen(greenTarget)) : null;
+        boolean handedOver = false;
         try (PgSession blue = admin.open(blueTarget)) {
             FenceCheck.State fence = FenceCheck.read(blue);
             if (!fence.fenced()) {
@@ -66,13 +71,13 @@ public final class Drain {
                         + fence.describe() + "): a drain proves nothing while Blue takes writes; send FenceWrites first");
             }
             if (how == DrainMethod.MARKER) {
-                PgSession green = tryOpen(greenTarget); // before the marker: the wait should not include a login
                 blue.execute("SET default_transaction_read_only = off");
                 String token = UUID.randomUUID().toString();
                 blue.list("INSERT INTO " + Catalog.markerTable() + " (token, command_id) VALUES (?, ?) RETURNING token",
                         rs -> rs.getString(1), token, commandId);
                 Lsn written = blue.currentWalLsn();
-                awaitOnGreen(green, greenTarget, subscription, written, deadline, timeout,
+                handedOver = true;
+                awaitOnGreen(greenLogin.join(), greenTarget, subscription, written, deadline, timeout,
                         session -> session.exists("SELECT 1 FROM " + Catalog.markerTable() + " WHERE token = ?", token));
                 return new Proof(written, millisSince(began), how);
             }
@@ -93,6 +98,14 @@ public final class Drain {
                     throw timeout(blue.where(), target, timeout, last);
                 }
                 sleepNanos(POLL_NANOS);
+            }
+        } finally {
+            if (greenLogin != null && !handedOver) {
+                greenLogin.thenAccept(session -> {
+                    if (session != null) {
+                        session.close();
+                    }
+                });
             }
         }
     }
