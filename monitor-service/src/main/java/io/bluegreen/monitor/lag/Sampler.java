@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  * one job per Green server all its watched subscriptions ({@link ServerLane}). Jobs run on a bounded pool,
  * each server one job at a time. An upgrade's samples are handed on as soon as its own two servers have
  * answered, or have failed to answer within {@link SamplerSettings#answerTimeout()}: a slow or unreachable
- * server never delays the samples of upgrades on other servers.
+ * server never delays the samples of upgrades on other servers. Per-database details (schema fingerprints) are
+ * refreshed on a separate bounded pool and never hold up a sample.
  */
 public final class Sampler implements AutoCloseable {
 
@@ -48,6 +49,7 @@ public final class Sampler implements AutoCloseable {
     private final Clock clock;
     private final Map<LaneKey, ServerLane> lanes = new ConcurrentHashMap<>();
     private final ExecutorService pool;
+    private final ExecutorService detailPool;
     private final ScheduledExecutorService ticker;
     private final ExecutorService handlers;
     private final AtomicInteger ticks = new AtomicInteger();
@@ -61,6 +63,8 @@ public final class Sampler implements AutoCloseable {
         this.clock = clock;
         this.pool = new ThreadPoolExecutor(settings.parallelism(), settings.parallelism(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), threads("bluegreen-monitor-probe"));
+        this.detailPool = new ThreadPoolExecutor(settings.detailParallelism(), settings.detailParallelism(), 60,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads("bluegreen-monitor-detail"));
         this.ticker = Executors.newSingleThreadScheduledExecutor(threads("bluegreen-monitor-tick"));
         this.handlers = Executors.newSingleThreadExecutor(threads("bluegreen-monitor-publish"));
     }
@@ -68,8 +72,8 @@ public final class Sampler implements AutoCloseable {
     public void start() {
         long period = settings.sampleInterval().toMillis();
         ticker.scheduleAtFixedRate(this::tickSafely, 0, period, TimeUnit.MILLISECONDS);
-        LOG.info("Sampling every {} ms (schema every {} ms, {} threads)", period, settings.schemaInterval().toMillis(),
-                settings.parallelism());
+        LOG.info("Sampling every {} ms with {} threads; schema every {} ms with {} threads", period,
+                settings.parallelism(), settings.schemaInterval().toMillis(), settings.detailParallelism());
     }
 
     /** Connections held open to servers (the per-database ones are short-lived and not counted). */
@@ -105,14 +109,15 @@ public final class Sampler implements AutoCloseable {
             }
         }
         retireUnused(targets.keySet());
-        Duration budget = settings.sampleInterval().dividedBy(2);
+        Duration budget = settings.sampleInterval();
         Map<LaneKey, CompletableFuture<ServerLane.Answer>> answers = new HashMap<>();
         targets.forEach((key, laneTargets) -> {
             ServerLane lane = lanes.computeIfAbsent(key, k -> new ServerLane(k.endpoint(), k.side(), connector, clock));
             List<ServerLane.Target> list = new ArrayList<>(laneTargets.values());
             lane.retain(list.stream().map(ServerLane.Target::database).toList());
             long timeout = settings.answerTimeout().toMillis();
-            answers.put(key, lane.probe(list, pool, settings.schemaInterval(), budget)
+            answers.put(key, lane.probe(list, pool, detailPool, settings.detailConnectionsPerServer(),
+                            settings.schemaInterval(), budget)
                     .completeOnTimeout(ServerLane.Answer.failed(ProbeFailure.timedOut(key.endpoint(), timeout)),
                             timeout, TimeUnit.MILLISECONDS));
         });
@@ -172,6 +177,7 @@ public final class Sampler implements AutoCloseable {
     public void close() {
         ticker.shutdownNow();
         pool.shutdownNow();
+        detailPool.shutdownNow();
         lanes.values().forEach(ServerLane::close);
         lanes.clear();
         handlers.shutdown();

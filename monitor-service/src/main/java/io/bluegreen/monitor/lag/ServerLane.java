@@ -18,12 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Everything the monitor reads from one server, one job at a time, so a slow or dead server holds at most one
- * thread of the shared pool. A job reads the cluster-wide view (Blue: slots; Green: subscriptions) over one
- * kept connection and answers at once; then, within a time budget, it refreshes the per-database details that
- * are due (schema fingerprint, and on Green the tables not ready) over short-lived connections.
+ * Everything the monitor reads from one server. The cluster-wide view (Blue: slots; Green: subscriptions) is read
+ * by one job at a time over one kept connection, so a slow or dead server holds at most one thread of the probe
+ * pool. The per-database details that are due (schema fingerprint, and on Green the tables not ready) are
+ * refreshed apart, on the detail pool, over short-lived connections, a few at a time and within a time budget,
+ * so they never hold up a sample.
  */
 final class ServerLane implements AutoCloseable {
 
@@ -47,6 +51,7 @@ final class ServerLane implements AutoCloseable {
     private final PgConnector connector;
     private final Clock clock;
     private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicBoolean detailsRunning = new AtomicBoolean();
     private final Map<String, DatabaseDetail> details = new ConcurrentHashMap<>();
     private final Map<String, ProbeFailure> detailFailures = new ConcurrentHashMap<>();
     private final Map<String, Instant> detailDue = new ConcurrentHashMap<>();
@@ -83,29 +88,26 @@ final class ServerLane implements AutoCloseable {
      * Starts a job on the pool unless one still runs (then the answer is an immediate failure: this server did
      * not answer within the sample interval). The future completes when the cluster-wide view is read.
      */
-    CompletableFuture<Answer> probe(List<Target> targets, Executor pool, Duration detailInterval, Duration detailBudget) {
+    CompletableFuture<Answer> probe(List<Target> targets, Executor pool, Executor detailPool, int detailTasks,
+                                    Duration detailInterval, Duration detailBudget) {
         if (!busy.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(Answer.failed(new ProbeFailure(null, endpoint
                     + " is still answering the previous sample (slower than the sample interval)")));
         }
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         try {
-            pool.execute(() -> run(targets, answer, detailInterval, detailBudget));
+            pool.execute(() -> run(targets, answer));
         } catch (RejectedExecutionException e) {
             busy.set(false);
             answer.complete(Answer.failed(new ProbeFailure(null, "the monitor is shutting down")));
         }
+        startDetails(targets, detailPool, detailTasks, detailInterval, detailBudget);
         return answer;
     }
 
-    private void run(List<Target> targets, CompletableFuture<Answer> answer, Duration detailInterval,
-                     Duration detailBudget) {
-        long began = System.nanoTime();
+    private void run(List<Target> targets, CompletableFuture<Answer> answer) {
         try {
             answer.complete(readClusterView(targets));
-            if (!retired) {
-                refreshDetails(targets, detailInterval, began + detailBudget.toNanos());
-            }
         } catch (RuntimeException e) {
             LOG.error("Sampling {} failed unexpectedly", endpoint, e);
             answer.complete(Answer.failed(new ProbeFailure(null, e.getClass().getSimpleName() + " while sampling "
@@ -114,6 +116,52 @@ final class ServerLane implements AutoCloseable {
             busy.set(false);
             if (retired) {
                 closeConnection();
+            }
+        }
+    }
+
+    /**
+     * Refreshes the per-database details that are due, oldest first, with up to {@code tasks} connections at a
+     * time, until the budget is spent (the rest waits for the next tick). Unless the previous round still runs.
+     */
+    private void startDetails(List<Target> targets, Executor detailPool, int tasks, Duration interval,
+                              Duration budget) {
+        if (retired || !detailsRunning.compareAndSet(false, true)) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<Target> due = new ArrayList<>();
+        for (Target target : targets) {
+            Instant at = detailDue.get(target.database());
+            if (at == null || !at.isAfter(now)) {
+                due.add(target);
+            }
+        }
+        if (due.isEmpty()) {
+            detailsRunning.set(false);
+            return;
+        }
+        due.sort((a, b) -> detailDue.getOrDefault(a.database(), Instant.EPOCH)
+                .compareTo(detailDue.getOrDefault(b.database(), Instant.EPOCH)));
+        Queue<Target> queue = new ConcurrentLinkedQueue<>(due);
+        long deadline = System.nanoTime() + budget.toNanos();
+        int workers = Math.max(1, Math.min(tasks, due.size()));
+        AtomicInteger running = new AtomicInteger(workers);
+        for (int i = 0; i < workers; i++) {
+            try {
+                detailPool.execute(() -> {
+                    try {
+                        refreshDetails(queue, interval, deadline);
+                    } finally {
+                        if (running.decrementAndGet() == 0) {
+                            detailsRunning.set(false);
+                        }
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                if (running.decrementAndGet() == 0) {
+                    detailsRunning.set(false);
+                }
             }
         }
     }
@@ -146,21 +194,9 @@ final class ServerLane implements AutoCloseable {
         return connection;
     }
 
-    private void refreshDetails(List<Target> targets, Duration interval, long deadlineNanos) {
-        Instant now = clock.instant();
-        List<Target> due = new ArrayList<>();
-        for (Target target : targets) {
-            Instant at = detailDue.get(target.database());
-            if (at == null || !at.isAfter(now)) {
-                due.add(target);
-            }
-        }
-        due.sort((a, b) -> detailDue.getOrDefault(a.database(), Instant.EPOCH)
-                .compareTo(detailDue.getOrDefault(b.database(), Instant.EPOCH)));
-        for (Target target : due) {
-            if (System.nanoTime() > deadlineNanos || retired) {
-                return;
-            }
+    private void refreshDetails(Queue<Target> queue, Duration interval, long deadlineNanos) {
+        Target target;
+        while (System.nanoTime() < deadlineNanos && !retired && (target = queue.poll()) != null) {
             String database = target.database();
             try (Connection db = connector.open(endpoint, database)) {
                 DatabaseDetail detail = ReplicationQueries.detail(db, side == Side.GREEN ? target.objectName() : null,

@@ -30,8 +30,11 @@ public class MonitorFactory {
                                     @Value("${bluegreen.monitor.schema-interval:60s}") Duration schemaInterval,
                                     @Value("${bluegreen.monitor.connect-timeout:2s}") Duration connectTimeout,
                                     @Value("${bluegreen.monitor.query-timeout:2s}") Duration queryTimeout,
-                                    @Value("${bluegreen.monitor.parallelism:8}") int parallelism) {
-        return new SamplerSettings(sampleInterval, schemaInterval, connectTimeout, queryTimeout, parallelism);
+                                    @Value("${bluegreen.monitor.parallelism:8}") int parallelism,
+                                    @Value("${bluegreen.monitor.detail-parallelism:4}") int detailParallelism,
+                                    @Value("${bluegreen.monitor.detail-connections-per-server:2}") int perServer) {
+        return new SamplerSettings(sampleInterval, schemaInterval, connectTimeout, queryTimeout, parallelism,
+                detailParallelism, perServer);
     }
 
     @Singleton

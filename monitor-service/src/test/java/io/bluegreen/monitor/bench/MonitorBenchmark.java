@@ -61,7 +61,8 @@ import java.util.concurrent.Future;
  * {@code bench.interval}; the lag topic is read back to see whether each database got its sample every interval.
  *
  * <p>Properties: {@code bench.databases} (500), {@code bench.per-upgrade} (10), {@code bench.active} (16),
- * {@code bench.interval} (5s), {@code bench.schema-interval} (60s), {@code bench.duration} (120s).
+ * {@code bench.interval} (5s), {@code bench.schema-interval} (60s), {@code bench.duration} (120s),
+ * {@code bench.baseline} (30s: PostgreSQL's CPU measured before the monitor starts), {@code bench.warmup-seconds} (180).
  */
 public final class MonitorBenchmark {
 
@@ -109,6 +110,13 @@ public final class MonitorBenchmark {
             properties.put("bluegreen.credentials.blue.password", blue.password());
             properties.put("bluegreen.credentials.green.username", green.superuser());
             properties.put("bluegreen.credentials.green.password", green.password());
+            Duration baseline = Duration.parse("PT" + System.getProperty("bench.baseline", "30s").toUpperCase());
+            long pgBefore = postgresCpuTicks(blue) + postgresCpuTicks(green);
+            Thread.sleep(baseline.toMillis()); // PostgreSQL's own load (autovacuum of N databases, idle workers)
+            double pgBaseline = (postgresCpuTicks(blue) + postgresCpuTicks(green) - pgBefore) / 100.0
+                    / baseline.toSeconds();
+            System.out.printf("[bench] both PostgreSQL without the monitor: %.3f cores (over %d s)%n", pgBaseline,
+                    baseline.toSeconds());
             try (EmbeddedServer monitor = ApplicationContext.run(EmbeddedServer.class, properties)) {
                 long warmupStart = System.nanoTime();
                 while (sampleTimes.size() < names.size()) {
@@ -120,7 +128,8 @@ public final class MonitorBenchmark {
                 }
                 System.out.printf("[bench] all %d databases sampled %d ms after the monitor started%n", names.size(),
                         (System.nanoTime() - warmupStart) / 1_000_000);
-                measure(monitor, blue, green, names.size(), interval, duration, sampleTimes, latencies);
+                measure(monitor, blue, green, names.size(), interval, duration, sampleTimes, latencies, pgBaseline,
+                        reader);
             }
             reader.stop();
         }
@@ -129,7 +138,8 @@ public final class MonitorBenchmark {
 
     private static void measure(EmbeddedServer monitor, LocalPostgres blue, LocalPostgres green, int databases,
                                 Duration interval, Duration duration, Map<String, List<Instant>> sampleTimes,
-                                Map<String, List<Long>> latencies) throws Exception {
+                                Map<String, List<Long>> latencies, double pgBaseline, LagReader reader)
+            throws Exception {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -138,6 +148,8 @@ public final class MonitorBenchmark {
         long pgCpuStart = postgresCpuTicks(blue) + postgresCpuTicks(green);
         Instant from = Instant.now();
         latencies.clear();
+        long samplesBefore = reader.samples.get();
+        long fingerprintedBefore = reader.fingerprinted.get();
         long wallStart = System.nanoTime();
         List<Integer> connections = new ArrayList<>();
         try (Connection blueAdmin = blue.connect("postgres"); Connection greenAdmin = green.connect("postgres")) {
@@ -147,6 +159,8 @@ public final class MonitorBenchmark {
             }
         }
         long wallNanos = System.nanoTime() - wallStart;
+        long samplesInWindow = reader.samples.get() - samplesBefore;
+        long fingerprintedInWindow = reader.fingerprinted.get() - fingerprintedBefore;
         Instant to = Instant.now();
         Map<Long, Long> monitorCpuEnd = monitorThreadCpu(threads);
         long monitorCpu = 0;
@@ -184,7 +198,8 @@ public final class MonitorBenchmark {
         String metrics;
         long scrapeStart;
         try (HttpClient http = HttpClient.create(monitor.getURL())) {
-            http.toBlocking().retrieve("/health"); // the client's own start-up is not the scrape
+            http.toBlocking().retrieve("/prometheus"); // warm the client and the endpoint
+            http.toBlocking().retrieve("/prometheus");
             scrapeStart = System.nanoTime();
             metrics = http.toBlocking().retrieve("/prometheus");
         }
@@ -201,7 +216,12 @@ public final class MonitorBenchmark {
         System.out.printf("[bench] CPU, monitor threads       %.3f cores (%.1f%% of 2 cores)%n",
                 monitorCpu / 1e9 / wallSeconds, 100 * monitorCpu / 1e9 / wallSeconds / 2);
         System.out.printf("[bench] CPU, whole JVM (+broker)   %.3f cores%n", processCpu / 1e9 / wallSeconds);
-        System.out.printf("[bench] CPU, both PostgreSQL       %.3f cores%n", pgCpuTicks / 100.0 / wallSeconds);
+        System.out.printf("[bench] CPU, both PostgreSQL       %.3f cores (%.3f without the monitor)%n",
+                pgCpuTicks / 100.0 / wallSeconds, pgBaseline);
+        System.out.printf("[bench] samples published          %d (%.0f/s), %.1f%% with both fingerprints%n",
+                samplesInWindow, samplesInWindow / wallSeconds, 100.0 * fingerprintedInWindow / Math.max(1, samplesInWindow));
+        System.out.printf("[bench] fingerprinted at the end     %d of %d databases (both sides, latest sample)%n",
+                reader.latestFingerprinted.values().stream().filter(b -> b).count(), databases);
         System.out.printf("[bench] connections open           max %d, mean %.1f (monitor's, on both servers)%n",
                 connections.stream().mapToInt(Integer::intValue).max().orElse(0),
                 connections.stream().mapToInt(Integer::intValue).average().orElse(0));
@@ -353,6 +373,9 @@ public final class MonitorBenchmark {
         private final Map<String, List<Long>> latencies;
         private final Thread thread;
         private volatile boolean running = true;
+        final java.util.concurrent.atomic.AtomicLong samples = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong fingerprinted = new java.util.concurrent.atomic.AtomicLong();
+        final Map<String, Boolean> latestFingerprinted = new ConcurrentHashMap<>();
 
         LagReader(String bootstrap, Map<String, List<Instant>> sampleTimes, Map<String, List<Long>> latencies) {
             this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -375,6 +398,12 @@ public final class MonitorBenchmark {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     ReplicationLagMeasured sample = (ReplicationLagMeasured) MessageCodec.standard().decode(record);
                     String key = sample.getUpgradeId() + "/" + sample.getDatabase();
+                    samples.incrementAndGet();
+                    boolean both = sample.getBlueSchemaFingerprint() != null && sample.getGreenSchemaFingerprint() != null;
+                    if (both) {
+                        fingerprinted.incrementAndGet();
+                    }
+                    latestFingerprinted.put(key, both);
                     List<Instant> times = sampleTimes.computeIfAbsent(key, k -> new ArrayList<>());
                     synchronized (times) {
                         times.add(sample.getOccurredAt());
