@@ -994,7 +994,7 @@ final class ControlPlane implements AutoCloseable {
             old = servers.get(oldServerId);
             oldPostgres = running.get(oldServerId);
         }
-        String id = UUID.randomUUID().toString();
+        String id = newServerId();
         Path root = stateDirectory.resolve("servers").resolve(id);
         LocalPostgres fresh = LocalPostgres.builder(major).name(id).root(root).password(old.adminPassword)
                 .setting("wal_level", logical ? "logical" : "replica").setting("wal_recycle", "off").start();
@@ -1037,7 +1037,7 @@ final class ControlPlane implements AutoCloseable {
 
     /** A fresh server with the master user (and database) of a Create call. */
     private Model.Server newServer(int major, boolean logical, String master, String password, String database) {
-        String id = UUID.randomUUID().toString();
+        String id = newServerId();
         Path root = stateDirectory.resolve("servers").resolve(id);
         // wal_recycle off: new WAL segments are zero-filled, so a copy's recovery ends on zeros
         // ("invalid record length at X") rather than on a recycled segment's stale records
@@ -1048,7 +1048,7 @@ final class ControlPlane implements AutoCloseable {
         }
         LocalPostgres postgres = builder.create();
         started.add(postgres);
-        postgres.start();
+        startOrExplain(postgres);
         if (!LocalPostgres.SUPERUSER.equals(master)) {
             try (Connection connection = postgres.connect("postgres"); Statement statement = connection.createStatement()) {
                 statement.execute("CREATE ROLE " + SchemaCopy.ident(master) + " WITH LOGIN SUPERUSER PASSWORD "
@@ -1075,10 +1075,31 @@ final class ControlPlane implements AutoCloseable {
         return server;
     }
 
+    /** Short server ids: the Unix socket path under the server's directory must stay under 108 bytes. */
+    private static String newServerId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Starts a server; when it does not start, the failure carries the end of its log. */
+    private static void startOrExplain(LocalPostgres postgres) {
+        try {
+            postgres.start();
+        } catch (RuntimeException e) {
+            String log;
+            try {
+                List<String> lines = Files.readAllLines(postgres.logFile());
+                log = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+            } catch (IOException unreadable) {
+                log = "(no log: " + unreadable.getMessage() + ")";
+            }
+            throw new IllegalStateException(postgres + " did not start: " + e.getMessage() + "\nIts log ends:\n" + log, e);
+        }
+    }
+
     /** A server record for a copy, its directory created, not started. */
     private Model.Server prepareServer(int major, String adminPassword, boolean logical) throws IOException {
         Model.Server server = new Model.Server();
-        server.id = UUID.randomUUID().toString();
+        server.id = newServerId();
         server.major = major;
         server.adminPassword = adminPassword;
         server.logical = logical;
