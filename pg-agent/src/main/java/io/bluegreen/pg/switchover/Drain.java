@@ -123,8 +123,9 @@ public final class Drain {
         }
     }
 
-    private void awaitOnGreen(PgSession session, DatabaseTarget greenTarget, String subscription, Lsn target, long deadline,
-                              Duration timeout, GreenCondition condition) throws InterruptedException {
+    /** Waits until the condition holds on Green, reconnecting as needed, until the deadline. */
+    private void awaitOnGreen(PgSession session, DatabaseTarget greenTarget, String subscription, Lsn target,
+                              long deadline, Duration timeout, GreenCondition condition) throws InterruptedException {
         String lastError = null;
         PgSession green = session;
         try {

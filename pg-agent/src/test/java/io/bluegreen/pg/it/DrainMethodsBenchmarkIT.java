@@ -38,8 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
- * Benchmark of the two drain methods on the test bed (Blue 16 -> Green 17, no Kafka): each round commits a
- * burst of single-row transactions on Blue, fences, then times the drain wait; the methods alternate. Prints
+ * Benchmark of the drain methods on the test bed (Blue 16 -> Green 17, no Kafka): each round commits a
+ * burst of single-row transactions on Blue, fences, then times the drain wait; the methods take turns. Prints
+ * the time of one JDBC login to Green too (part of the marker's figure). Prints
  * the figures; asserts only correctness (Green has every row the moment the drain returns).
  */
 @WithTestBed
@@ -50,7 +51,7 @@ class DrainMethodsBenchmarkIT {
     private static final int BURST = 200;
 
     @Test
-    void compareMarkerWithSlotFeedback() throws Exception {
+    void compareTheDrainMethods() throws Exception {
         LocalPostgres blueServer = TestBed.shared().postgres(16);
         LocalPostgres greenServer = TestBed.shared().postgres(17);
         AgentHarness.freshDatabase(DB);
@@ -102,7 +103,6 @@ class DrainMethodsBenchmarkIT {
                     method == null ? "login" : method,
                     sorted.get(sorted.size() / 2) / 1000.0, sorted.get((int) Math.ceil(sorted.size() * 0.9) - 1) / 1000.0,
                     sorted.get(0) / 1000.0, sorted.get(sorted.size() - 1) / 1000.0);
-            // (the row named "login" is one JDBC login to Green, part of MARKER's figure)
         });
     }
 
