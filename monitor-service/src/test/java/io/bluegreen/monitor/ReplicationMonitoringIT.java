@@ -19,12 +19,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -218,29 +223,55 @@ class ReplicationMonitoringIT {
     }
 
     @Test
-    void anUnreachableBlueRaisesItsAlertWhileOtherUpgradesKeepTheirPace() {
+    void unreachableAndSilentBluesRaiseTheirAlertsWhileOtherUpgradesKeepTheirPace() throws Exception {
         Replication replication = Replication.establish(blue, green, "mon_reach");
         String healthy = "it-healthy-" + UUID.randomUUID();
-        String unreachable = "it-unreachable-" + UUID.randomUUID();
-        topics.publish(healthy, Topics.established(healthy, blue, green, THRESHOLD, replication));
-        topics.publish(unreachable, Topics.established(unreachable, FreePorts.next(), green, THRESHOLD, replication));
-        await().atMost(Duration.ofSeconds(60)).until(() -> raised(unreachable, AlertKind.BLUE_UNREACHABLE).size() == 1);
-        AlertRaised alert = raised(unreachable, AlertKind.BLUE_UNREACHABLE).get(0);
-        assertTrue(alert.getMessage().contains("127.0.0.1") && !alert.getMessage().contains(blue.password()),
-                alert.getMessage());
-        assertFalse(latest(unreachable).getBlueReachable());
-        assertTrue(latest(unreachable).getGreenReachable());
+        String refused = "it-refused-" + UUID.randomUUID();
+        String silent = "it-silent-" + UUID.randomUUID();
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!listener.isClosed()) {
+                    try {
+                        held.add(listener.accept()); // accepts, never answers: a server that hangs
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            }, "silent-postgres");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            topics.publish(healthy, Topics.established(healthy, blue, green, THRESHOLD, replication));
+            topics.publish(refused, Topics.established(refused, FreePorts.next(), green, THRESHOLD, replication));
+            topics.publish(silent, Topics.established(silent, listener.getLocalPort(), green, THRESHOLD, replication));
+            await().atMost(Duration.ofSeconds(60)).until(() -> raised(refused, AlertKind.BLUE_UNREACHABLE).size() == 1
+                    && raised(silent, AlertKind.BLUE_UNREACHABLE).size() == 1);
+            AlertRaised alert = raised(refused, AlertKind.BLUE_UNREACHABLE).get(0);
+            assertTrue(alert.getMessage().contains("127.0.0.1") && alert.getMessage().contains("08001")
+                    && !alert.getMessage().contains(blue.password()), alert.getMessage());
+            assertFalse(latest(refused).getBlueReachable());
+            assertTrue(latest(refused).getGreenReachable());
+            assertFalse(latest(silent).getBlueReachable());
 
-        Instant from = Instant.now();
-        await().atMost(Duration.ofSeconds(20)).until(() -> samples(healthy).stream()
-                .filter(s -> s.getOccurredAt().isAfter(from)).count() >= 5);
-        List<ReplicationLagMeasured> recent = samples(healthy).stream().filter(s -> s.getOccurredAt().isAfter(from)).toList();
-        for (int i = 1; i < recent.size(); i++) {
-            long gap = Duration.between(recent.get(i - 1).getOccurredAt(), recent.get(i).getOccurredAt()).toMillis();
-            assertTrue(gap < 2_000, "samples of the healthy upgrade " + gap + " ms apart");
+            Instant from = Instant.now();
+            await().atMost(Duration.ofSeconds(20)).until(() -> samples(healthy).stream()
+                    .filter(s -> s.getOccurredAt().isAfter(from)).count() >= 5);
+            List<ReplicationLagMeasured> recent = samples(healthy).stream()
+                    .filter(s -> s.getOccurredAt().isAfter(from)).toList();
+            for (int i = 1; i < recent.size(); i++) {
+                long gap = Duration.between(recent.get(i - 1).getOccurredAt(), recent.get(i).getOccurredAt()).toMillis();
+                assertTrue(gap < 2_000, "samples of the healthy upgrade " + gap + " ms apart");
+            }
+            assertTrue(recent.stream().allMatch(ReplicationLagMeasured::getBlueReachable));
+            assertTrue(samples(silent).stream().filter(s -> s.getOccurredAt().isAfter(from)).count() >= 3,
+                    "the silent server's upgrade is still sampled (as unreachable) every interval");
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+            for (String upgradeId : List.of(healthy, refused, silent)) {
+                topics.publish(upgradeId, Topics.completed(upgradeId));
+            }
         }
-        assertTrue(recent.stream().allMatch(ReplicationLagMeasured::getBlueReachable));
-        topics.publish(unreachable, Topics.completed(unreachable));
-        topics.publish(healthy, Topics.completed(healthy));
     }
 }
