@@ -13,7 +13,6 @@ import io.bluegreen.schemas.monitor.ReplicationLagMeasured;
 import io.bluegreen.schemas.serde.AvroMessageSerializer;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -195,16 +194,6 @@ public final class MonitorBenchmark {
         });
         Collections.sort(gaps);
         Collections.sort(late);
-        String metrics;
-        long scrapeStart;
-        try (HttpClient http = HttpClient.create(monitor.getURL())) {
-            http.toBlocking().retrieve("/prometheus"); // warm the client and the endpoint
-            http.toBlocking().retrieve("/prometheus");
-            scrapeStart = System.nanoTime();
-            metrics = http.toBlocking().retrieve("/prometheus");
-        }
-        long scrapeMs = (System.nanoTime() - scrapeStart) / 1_000_000;
-
         System.out.println("[bench] ---------------------------------------------------------------");
         System.out.printf("[bench] databases watched          %d (%d with samples)%n", databases, sampleTimes.size());
         System.out.printf("[bench] interval held              %d of %d databases got >= %d samples in %.0f s "
@@ -225,9 +214,26 @@ public final class MonitorBenchmark {
         System.out.printf("[bench] connections open           max %d, mean %.1f (monitor's, on both servers)%n",
                 connections.stream().mapToInt(Integer::intValue).max().orElse(0),
                 connections.stream().mapToInt(Integer::intValue).average().orElse(0));
-        System.out.printf("[bench] /prometheus                %d KB, %d lines, scraped in %d ms%n",
-                metrics.length() / 1024, metrics.lines().count(), scrapeMs);
+        System.out.println(scrape(monitor));
         System.out.println("[bench] ---------------------------------------------------------------");
+    }
+
+    /** One scrape of /prometheus after two warm-up scrapes; its size and time. */
+    private static String scrape(EmbeddedServer monitor) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(monitor.getURI().resolve("/prometheus"))
+                .timeout(Duration.ofSeconds(60)).build();
+        try {
+            for (int i = 0; i < 2; i++) {
+                http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            }
+            long began = System.nanoTime();
+            String metrics = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return String.format("[bench] /prometheus                %d KB, %d lines, scraped in %d ms",
+                    metrics.length() / 1024, metrics.lines().count(), (System.nanoTime() - began) / 1_000_000);
+        } catch (Exception e) {
+            return "[bench] /prometheus                not scraped: " + e;
+        }
     }
 
     private static long pct(List<Long> sorted, int percentile) {
