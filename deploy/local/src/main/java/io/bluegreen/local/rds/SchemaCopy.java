@@ -187,13 +187,17 @@ final class SchemaCopy {
             }
             // sequences of their own (identity sequences come with their columns)
             List<String[]> sequences = rows(s, "SELECT format('%I.%I', n.nspname, c.relname), format_type(q.seqtypid, NULL),"
-                    + " q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, pg_get_userbyid(c.relowner)"
+                    + " q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, pg_get_userbyid(c.relowner),"
+                    + " EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid"
+                    + " AND d.deptype = 'a')::text"
                     + " FROM pg_sequence q JOIN pg_class c ON c.oid = q.seqrelid JOIN " + ns + " n ON n.oid = c.relnamespace"
                     + " WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')"
                     + " AND NOT " + extensionMember("pg_class", "c.oid") + " ORDER BY c.oid");
             for (String[] row : sequences) {
                 t.execute("CREATE SEQUENCE " + row[0] + " AS " + row[1] + sequenceOptions(row, 2));
-                owners.add("ALTER SEQUENCE " + row[0] + " OWNER TO " + ident(row[8]));
+                if (!"true".equals(row[9])) {
+                    owners.add("ALTER SEQUENCE " + row[0] + " OWNER TO " + ident(row[8])); // owned ones follow their table
+                }
             }
 
             List<String[]> tables = rows(s, "SELECT c.oid::text, format('%I.%I', n.nspname, c.relname), c.relpersistence::text,"
