@@ -119,7 +119,7 @@ public final class Commands {
         String replicationRef = plan.getReplicationCredentialsRef();
         return switch (step) {
             case "RunPreflight" -> pg(new RunPreflight(id, commandId, attempt, now, plan.getBlue(), null,
-                    plan.getDatabases(), targetMajor(plan), plan.getNamePrefix()));
+                    plan.getDatabases(), targetMajor(plan), plan.getNamePrefix(), plan.getBlue().getIdentifier() != null));
             case "EnableLogicalReplication" -> aws(new EnableLogicalReplication(id, commandId, attempt, now,
                     plan.getBlue(), null));
             case "CreatePublication" -> pg(new CreatePublication(id, commandId, attempt, now, blue(state, database), names, null));

@@ -75,7 +75,8 @@ public final class Preflight {
             blueMajor = blue.serverMajor();
             findings.add(0, PreflightRules.versions(blueMajor, command.getTargetMajor(), greenMajor));
             findings.add(PreflightRules.walLevel("Blue", blue.text("SHOW wal_level"),
-                    Optional.ofNullable(blue.text("SELECT setting FROM pg_settings WHERE name = 'rds.logical_replication'"))));
+                    Optional.ofNullable(blue.text("SELECT setting FROM pg_settings WHERE name = 'rds.logical_replication'")),
+                    command.getLogicalReplicationPending()));
             findings.add(PreflightRules.privileges("Blue", blue.text("SELECT current_user"),
                     flag(blue, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"),
                     member(blue, "rds_superuser"), member(blue, "rds_replication")));

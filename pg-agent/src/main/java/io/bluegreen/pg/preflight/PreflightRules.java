@@ -36,9 +36,22 @@ public final class PreflightRules {
 
     /** Logical decoding needs {@code wal_level = logical} ({@code rds.logical_replication = 1} on RDS / Aurora). */
     public static PreflightFinding walLevel(String side, String walLevel, Optional<String> rdsLogicalReplication) {
+        return walLevel(side, walLevel, rdsLogicalReplication, false);
+    }
+
+    /**
+     * @param turnedOnLater the upgrade itself turns logical replication on (parameter group + reboot) before
+     *                      anything replicates, so a lower wal_level now is only a warning
+     */
+    public static PreflightFinding walLevel(String side, String walLevel, Optional<String> rdsLogicalReplication,
+                                            boolean turnedOnLater) {
         boolean rdsOn = rdsLogicalReplication.map(v -> v.equals("1") || v.equalsIgnoreCase("on")).orElse(false);
         if ("logical".equals(walLevel) || rdsOn) {
             return finding("wal_level", Severity.INFO, null, List.of(), side + " has wal_level = " + walLevel);
+        }
+        if (turnedOnLater) {
+            return finding("wal_level", Severity.WARNING, null, List.of(side), side + " has wal_level = " + walLevel
+                    + ": the upgrade sets rds.logical_replication = 1 and reboots " + side + " before replication starts");
         }
         return finding("wal_level", Severity.ERROR, null, List.of(side), side + " has wal_level = " + walLevel
                 + ": logical replication needs wal_level = logical; set rds.logical_replication = 1 in its parameter "

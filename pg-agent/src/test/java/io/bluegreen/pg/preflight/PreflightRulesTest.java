@@ -27,6 +27,8 @@ class PreflightRulesTest {
         assertEquals(Severity.ERROR, PreflightRules.walLevel("Blue", "replica", Optional.empty()).getSeverity());
         assertEquals(Severity.INFO, PreflightRules.walLevel("Blue", "logical", Optional.empty()).getSeverity());
         assertEquals(Severity.INFO, PreflightRules.walLevel("Blue", "replica", Optional.of("1")).getSeverity());
+        assertEquals(Severity.WARNING, PreflightRules.walLevel("Blue", "replica", Optional.empty(), true).getSeverity(),
+                "the upgrade turns it on itself: a warning");
     }
 
     @Test
