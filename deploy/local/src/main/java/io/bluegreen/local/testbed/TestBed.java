@@ -2,6 +2,7 @@ package io.bluegreen.local.testbed;
 
 import io.bluegreen.local.kafka.EmbeddedKafka;
 import io.bluegreen.local.postgres.LocalPostgres;
+import io.bluegreen.local.rds.RdsEmulator;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -10,7 +11,8 @@ import java.util.TreeMap;
 
 /**
  * The real servers tests run against, started at most once per JVM and shared by every test class: one
- * Kafka broker and one PostgreSQL server per major version, each started on first use. {@link #close()}
+ * Kafka broker, one PostgreSQL server per major version and one RDS emulator ({@link #rds()}), each started on
+ * first use. {@link #close()}
  * stops them all; {@link TestBedExtension} calls it when the whole test run ends.
  */
 public final class TestBed implements AutoCloseable {
@@ -18,6 +20,7 @@ public final class TestBed implements AutoCloseable {
     private static final TestBed SHARED = new TestBed();
 
     private EmbeddedKafka kafka;
+    private RdsEmulator rds;
     private final Map<Integer, LocalPostgres> postgres = new TreeMap<>();
     private final Map<String, Duration> startupTimes = new LinkedHashMap<>();
 
@@ -51,6 +54,21 @@ public final class TestBed implements AutoCloseable {
         });
     }
 
+    /**
+     * The shared RDS emulator (started on first use, 300 ms transitions, state in a temporary directory). Point an
+     * {@code RdsClient} at {@link RdsEmulator#endpoint()}; give resources names of your own, the emulator is shared.
+     */
+    public synchronized RdsEmulator rds() {
+        if (rds == null) {
+            long began = System.nanoTime();
+            rds = RdsEmulator.builder().start();
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
+            startupTimes.put("rds", took);
+            System.out.printf("[test bed] RDS emulator %s started in %d ms%n", rds.endpoint(), took.toMillis());
+        }
+        return rds;
+    }
+
     public synchronized Map<String, Duration> startupTimes() {
         return Map.copyOf(startupTimes);
     }
@@ -58,6 +76,14 @@ public final class TestBed implements AutoCloseable {
     @Override
     public synchronized void close() {
         RuntimeException failure = null;
+        if (rds != null) {
+            try {
+                rds.close();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            rds = null;
+        }
         for (LocalPostgres server : postgres.values()) {
             try {
                 server.close();
