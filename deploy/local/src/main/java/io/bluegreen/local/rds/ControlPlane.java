@@ -1131,7 +1131,10 @@ final class ControlPlane implements AutoCloseable {
         if (upgradeTo != 0) {
             return new Restored(upgradeServer(server.id, upgradeTo, logical), null);
         }
-        if (logical != server.logical) {
+        // the restore boots with its group; a copy holding logical slots cannot start below wal_level logical
+        // (FATAL), so it keeps logical until the caller drops the slots and reboots
+        boolean keepsSlots = !Catalog.replicationSlots(running.get(server.id)).isEmpty();
+        if (logical != server.logical && (logical || !keepsSlots)) {
             restartApplying(server.id, logical);
         }
         return new Restored(server.id, lsn);
