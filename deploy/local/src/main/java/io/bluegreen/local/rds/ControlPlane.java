@@ -1051,6 +1051,8 @@ final class ControlPlane implements AutoCloseable {
         startOrExplain(postgres);
         if (!LocalPostgres.SUPERUSER.equals(master)) {
             try (Connection connection = postgres.connect("postgres"); Statement statement = connection.createStatement()) {
+                // a failing statement is logged with its text by default: keep the password out of the server log
+                statement.execute("SET log_min_error_statement = panic");
                 statement.execute("CREATE ROLE " + SchemaCopy.ident(master) + " WITH LOGIN SUPERUSER PASSWORD "
                         + SchemaCopy.literal(password));
             } catch (SQLException e) {
