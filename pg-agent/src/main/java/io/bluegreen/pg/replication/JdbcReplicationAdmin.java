@@ -42,6 +42,9 @@ public final class JdbcReplicationAdmin implements ReplicationAdmin {
         props.setProperty("sslmode", settings.sslMode());
         props.setProperty("connectTimeout", Integer.toString(settings.connectTimeoutSeconds()));
         props.setProperty("tcpKeepAlive", "true");
+        // the agent is the operator of a fenced Blue: its own sessions must still run DDL there (drop the
+        // publication and slot, unfence) while every application session is held read-only
+        props.setProperty("options", "-c default_transaction_read_only=off");
         String where = target.getDatabase() + " on " + target.getRole() + " " + cluster.getHost() + ":" + cluster.getPort();
         Connection connection = DriverManager.getConnection(jdbcUrl(cluster, target.getDatabase()), props);
         return new PgSession(connection, where);

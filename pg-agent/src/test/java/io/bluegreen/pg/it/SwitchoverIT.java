@@ -226,7 +226,7 @@ class SwitchoverIT implements TestPropertyProvider {
 
     @Test
     @Order(6)
-    void analyzeAndCleanupTwice() {
+    void analyzeAndCleanupTwiceWithBlueStillFenced() {
         AnalyzeDatabase analyze = agent.command(new AnalyzeDatabase());
         analyze.setTarget(green(DB));
         StepSucceeded analyzed = agent.send(analyze);
@@ -237,6 +237,10 @@ class SwitchoverIT implements TestPropertyProvider {
             drop.setNames(names(DB));
             assertEquals(round == 1, ((StepSucceeded) agent.send(drop)).getAlreadyDone());
         }
+        // switchover drops them while Blue is still fenced: the agent's own session must be able to
+        FenceWrites fence = agent.command(new FenceWrites());
+        fence.setTarget(blue(DB));
+        agent.send(fence);
         for (int round = 0; round < 2; round++) {
             DropPublicationAndSlot drop = agent.command(new DropPublicationAndSlot());
             drop.setTarget(blue(DB));
@@ -244,6 +248,9 @@ class SwitchoverIT implements TestPropertyProvider {
             assertEquals(round == 1, ((StepSucceeded) AgentHarness.expectSuccess(agent.send(drop))).getAlreadyDone());
         }
         assertEquals(0, number(greenServer, DB, "SELECT count(*) FROM pg_namespace WHERE nspname = 'bluegreen'"));
+        UnfenceWrites unfence = agent.command(new UnfenceWrites());
+        unfence.setTarget(blue(DB));
+        agent.send(unfence);
     }
 
     private DrainReplication drain(DatabaseTarget greenTarget, long timeoutMs) {
