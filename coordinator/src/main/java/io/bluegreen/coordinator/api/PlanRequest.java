@@ -36,7 +36,8 @@ public record PlanRequest(@Nullable String upgradeId, Blue blue, String targetVe
         }
         ClusterRef ref = ClusterRef.newBuilder().setIdentifier(blue.identifier()).setRegion(blue.region())
                 .setEngine(parse(Engine.class, blue.engine(), "blue.engine", Engine.POSTGRES))
-                .setHost(blue.host()).setPort(blue.port()).setCredentialsRef(blue.credentialsRef()).build();
+                .setHost(blue.host()).setPort(blue.port() == null ? 5432 : blue.port())
+                .setCredentialsRef(blue.credentialsRef()).build();
         return UpgradePlan.newBuilder().setBlue(ref).setTargetVersion(targetVersion).setDatabases(databases)
                 .setStrategy(parse(Strategy.class, strategy, "strategy", Strategy.SNAPSHOT))
                 .setLagThresholdBytes(lagThresholdBytes == null ? 1024 * 1024 : lagThresholdBytes)

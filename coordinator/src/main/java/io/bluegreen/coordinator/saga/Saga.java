@@ -271,18 +271,19 @@ public final class Saga {
 
     private static void validate(UpgradePlan plan) {
         if (plan.getDatabases().isEmpty()) {
-            throw new SagaRefusal("The plan names no database: list the databases to upgrade");
+            throw new InvalidPlanException("The plan names no database: list the databases to upgrade");
         }
-        if (plan.getBlue().getIdentifier() == null && plan.getBlue().getHost() == null) {
-            throw new SagaRefusal("The plan's Blue has neither an AWS identifier nor a host");
+        if (plan.getBlue().getHost() == null || plan.getBlue().getHost().isBlank()) {
+            throw new InvalidPlanException("The plan's Blue has no host: give Blue's writer endpoint (host and port) as well as its "
+                    + "AWS identifier; the agents connect to it from preflight on");
         }
         try {
             Commands.targetMajor(plan);
         } catch (RuntimeException e) {
-            throw new SagaRefusal("Target version '" + plan.getTargetVersion() + "' is not a version such as 17.9");
+            throw new InvalidPlanException("Target version '" + plan.getTargetVersion() + "' is not a version such as 17.9");
         }
         if (plan.getLagThresholdBytes() < 0 || plan.getHoldDurationMs() < 0) {
-            throw new SagaRefusal("Lag threshold and hold duration must not be negative");
+            throw new InvalidPlanException("Lag threshold and hold duration must not be negative");
         }
     }
 

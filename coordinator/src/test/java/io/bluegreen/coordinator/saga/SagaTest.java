@@ -240,6 +240,14 @@ class SagaTest {
     }
 
     @Test
+    void aPlanWithoutBluesEndpointIsRefusedBeforeAnythingStarts() {
+        UpgradePlan plan = plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.MANUAL);
+        plan.getBlue().setHost(null);
+        InvalidPlanException refusal = assertThrows(InvalidPlanException.class, () -> saga.start("upg-1", plan, "alice", T0));
+        assertTrue(refusal.getMessage().contains("give Blue's writer endpoint"), refusal.getMessage());
+    }
+
+    @Test
     void approvalBeforeTheLagGateOpensIsRefused() {
         apply(saga.start("upg-1", plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.MANUAL), "alice", T0));
         SagaRefusal refusal = assertThrows(SagaRefusal.class, () -> saga.approve(state, "bob", T0));
