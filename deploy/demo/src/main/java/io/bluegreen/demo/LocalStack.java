@@ -1,0 +1,114 @@
+package io.bluegreen.demo;
+
+import io.bluegreen.local.kafka.EmbeddedKafka;
+import io.bluegreen.local.rds.RdsEmulator;
+import io.bluegreen.local.support.FreePorts;
+import io.bluegreen.schemas.AvroTrust;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsClient;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The embedded local stack: a KRaft Kafka broker, the local RDS endpoint (real PostgreSQL behind it), and
+ * every bluegreen service (coordinator, aws-agent, pg-agent, monitor) in one Micronaut application on loopback.
+ * Everything it starts, it stops.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    public static final String REGION = "eu-west-1";
+    public static final String ACCESS_KEY = "local";
+    public static final String CREDENTIALS_REF = "demo-admin";
+
+    private final EmbeddedKafka kafka;
+    private final RdsEmulator rds;
+    private final RdsClient rdsClient;
+    private final EmbeddedServer services;
+
+    private LocalStack(EmbeddedKafka kafka, RdsEmulator rds, RdsClient rdsClient, EmbeddedServer services) {
+        this.kafka = kafka;
+        this.rds = rds;
+        this.rdsClient = rdsClient;
+        this.services = services;
+    }
+
+    /**
+     * @param masterUser     the login every database created here gets
+     * @param masterPassword its password: given to the services as configuration, never put in a message
+     */
+    public static LocalStack start(String masterUser, String masterPassword) {
+        AvroTrust.install();
+        EmbeddedKafka kafka = new EmbeddedKafka().start();
+        RdsEmulator rds = null;
+        try {
+            rds = RdsEmulator.builder().transitionDelay(Duration.ofMillis(500)).start();
+            RdsClient client = RdsClient.builder().endpointOverride(rds.endpoint()).region(Region.of(REGION))
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, "local-secret")))
+                    .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            Map<String, Object> config = new HashMap<>();
+            config.put("micronaut.application.name", "bluegreen-local");
+            config.put("micronaut.server.host", "127.0.0.1");
+            config.put("micronaut.server.port", FreePorts.next());
+            config.put("endpoints.health.sensitive", false);
+            config.put("endpoints.prometheus.sensitive", false);
+            config.put("micronaut.metrics.export.prometheus.enabled", true);
+            config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+            config.put("bluegreen.topics.partitions", 3);
+            config.put("bluegreen.aws.endpoint-override", rds.endpoint().toString());
+            config.put("bluegreen.aws.access-key-id", ACCESS_KEY);
+            config.put("bluegreen.aws.secret-access-key", "local-secret");
+            config.put("bluegreen.aws.poll-interval", "300ms");
+            config.put("bluegreen.aws.wait-slice", "5s");
+            config.put("bluegreen.aws.instance-class", "db.t3.medium");
+            config.put("bluegreen.monitor.sample-interval", "1s");
+            config.put("bluegreen.credentials." + CREDENTIALS_REF + ".username", masterUser);
+            config.put("bluegreen.credentials." + CREDENTIALS_REF + ".password", masterPassword);
+            EmbeddedServer services = ApplicationContext.run(EmbeddedServer.class, config);
+            return new LocalStack(kafka, rds, client, services);
+        } catch (RuntimeException e) {
+            if (rds != null) {
+                rds.close();
+            }
+            kafka.close();
+            throw e;
+        }
+    }
+
+    public RdsClient rds() {
+        return rdsClient;
+    }
+
+    public RdsEmulator emulator() {
+        return rds;
+    }
+
+    public URL coordinator() {
+        return services.getURL();
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    @Override
+    public void close() {
+        try {
+            services.close();
+        } finally {
+            try {
+                rdsClient.close();
+                rds.close();
+            } finally {
+                kafka.close();
+            }
+        }
+    }
+}
