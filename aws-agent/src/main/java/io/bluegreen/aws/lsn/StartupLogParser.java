@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * <p>When a physical copy first starts, crash recovery replays WAL until it reads past the end of what was
  * copied and logs where that end is, e.g. {@code invalid record length at 0/1000FB78: expected at least 24, got
  * 0} (older servers: {@code ... wanted 24, got 0}; also {@code record with incorrect prev-link 0/2000060 at
- * 0/3000938} or {@code record with zero length at ...}). That "at" position is the snapshot LSN: the first byte
+ * 0/3000938}, {@code record with zero length at ...}, or, when the copy ends exactly on a WAL page boundary,
+ * {@code invalid magic number 0000 in WAL segment ..., LSN 0/3002000, offset ...}). That position is the snapshot LSN: the first byte
  * the copy does not hold. The {@code redo done at} line names the start of the last replayed record and is
  * wrong for this purpose (advancing a slot there replays one transaction twice).
  *
@@ -30,7 +31,9 @@ public final class StartupLogParser {
     private static final List<Pattern> END_OF_WAL = List.of(
             Pattern.compile("invalid record length at ([0-9A-Fa-f]+/[0-9A-Fa-f]+)"),
             Pattern.compile("record with incorrect prev-link [0-9A-Fa-f]+/[0-9A-Fa-f]+ at ([0-9A-Fa-f]+/[0-9A-Fa-f]+)"),
-            Pattern.compile("record with zero length at ([0-9A-Fa-f]+/[0-9A-Fa-f]+)"));
+            Pattern.compile("record with zero length at ([0-9A-Fa-f]+/[0-9A-Fa-f]+)"),
+            // the copied WAL ended exactly on a page boundary: the next page header is empty (PostgreSQL 16+)
+            Pattern.compile("invalid magic number \\S+ in WAL segment \\S+, LSN ([0-9A-Fa-f]+/[0-9A-Fa-f]+)"));
 
     /** The LSN and the log lines that show it. */
     public record SnapshotLsn(Lsn lsn, List<String> evidence) {

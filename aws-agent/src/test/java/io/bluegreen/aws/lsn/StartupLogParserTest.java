@@ -51,6 +51,7 @@ class StartupLogParserTest {
             "a torn page at the end         | LOG:  record with incorrect prev-link 0/2000060 at 0/3000938 | 0/3000938",
             "zero length (PostgreSQL 13)    | LOG:  record with zero length at 0/5000060 | 0/5000060",
             "PostgreSQL 19 zero-padded LSN  | LOG:  invalid record length at 00000000/1000FB78: expected at least 24, got 0 | 0/1000FB78",
+            "a copy ending on a page boundary | LOG:  invalid magic number 0000 in WAL segment 000000010000000000000003, LSN 0/3002000, offset 8192 | 0/3002000",
     })
     void understandsTheEndOfWalWordingOfEveryVersion(String version, String line, String expected) {
         String log = "LOG:  redo starts at 0/1000028\n" + line + "\nLOG:  redo done at 0/1000040\n";

@@ -152,6 +152,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return startupTime;
     }
 
+    /** The directory the broker works in while it runs (removed by {@link #close()}); null when stopped. */
+    public synchronized Path directory() {
+        return directory;
+    }
+
     @Override
     public synchronized void close() {
         stopQuietly();
