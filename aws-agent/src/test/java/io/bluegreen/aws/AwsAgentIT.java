@@ -1,0 +1,362 @@
+package io.bluegreen.aws;
+
+import io.bluegreen.local.rds.RdsEmulator;
+import io.bluegreen.local.testbed.TestBed;
+import io.bluegreen.local.testbed.WithTestBed;
+import io.bluegreen.schemas.TopicInstaller;
+import io.bluegreen.schemas.Topics;
+import io.bluegreen.schemas.command.aws.CloneCluster;
+import io.bluegreen.schemas.command.aws.DeleteCluster;
+import io.bluegreen.schemas.command.aws.EnableLogicalReplication;
+import io.bluegreen.schemas.command.aws.ReadSnapshotLsnFromLog;
+import io.bluegreen.schemas.command.aws.SwapEndpoints;
+import io.bluegreen.schemas.command.aws.UpgradeEngine;
+import io.bluegreen.schemas.common.CloneMethod;
+import io.bluegreen.schemas.common.ClusterRef;
+import io.bluegreen.schemas.common.Engine;
+import io.bluegreen.schemas.common.FailureReason;
+import io.bluegreen.schemas.result.ClusterReady;
+import io.bluegreen.schemas.result.EndpointsSwapped;
+import io.bluegreen.schemas.result.EngineUpgraded;
+import io.bluegreen.schemas.result.SnapshotLsnCaptured;
+import io.bluegreen.schemas.result.StepFailed;
+import io.bluegreen.schemas.result.StepInProgress;
+import io.bluegreen.schemas.result.StepSucceeded;
+import io.bluegreen.schemas.serde.AvroMessageDeserializer;
+import io.bluegreen.schemas.serde.AvroMessageSerializer;
+import io.micronaut.context.ApplicationContext;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBCluster;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The aws-agent through Kafka against the local RDS endpoint, always through the real AWS SDK client. Slices
+ * are short, so every long step goes through continuations.
+ */
+@WithTestBed
+class AwsAgentIT {
+
+    private static final String REGION = "eu-west-1";
+    private static final String MASTER = "app_admin";
+    private static final String PASSWORD = "local-" + UUID.randomUUID();
+
+    private static RdsEmulator emulator;
+    private static RdsClient rds;
+    private static ApplicationContext agent;
+    private static KafkaProducer<String, SpecificRecord> commands;
+    private static KafkaConsumer<String, SpecificRecord> resultsConsumer;
+    private static Thread resultsReader;
+    private static final AtomicBoolean reading = new AtomicBoolean(true);
+    private static final Map<String, List<SpecificRecord>> results = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void start() {
+        String bootstrap = TestBed.shared().kafka().bootstrapServers();
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            TopicInstaller.ensureTopics(admin, 3, Optional.empty());
+        }
+        emulator = RdsEmulator.builder().transitionDelay(Duration.ofMillis(300)).start();
+        rds = RdsClient.builder().endpointOverride(emulator.endpoint()).region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local-secret")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        commands = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all"),
+                new StringSerializer(), new AvroMessageSerializer<>());
+        resultsConsumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "group.id", "it-" + UUID.randomUUID()),
+                new StringDeserializer(), new AvroMessageDeserializer<>());
+        List<TopicPartition> partitions = resultsConsumer.partitionsFor(Topics.RESULTS).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        resultsConsumer.assign(partitions);
+        resultsConsumer.seekToEnd(partitions);
+        partitions.forEach(resultsConsumer::position);
+        resultsReader = new Thread(() -> {
+            while (reading.get()) {
+                resultsConsumer.poll(Duration.ofMillis(100)).forEach(r -> results.computeIfAbsent(
+                        String.valueOf(((GenericRecord) r.value()).get("causationId")), k -> new CopyOnWriteArrayList<>())
+                        .add(r.value()));
+            }
+            resultsConsumer.close();
+        }, "results-reader");
+        resultsReader.start();
+        agent = startAgent();
+    }
+
+    static ApplicationContext startAgent() {
+        return ApplicationContext.run(Map.of(
+                "kafka.bootstrap.servers", TestBed.shared().kafka().bootstrapServers(),
+                "bluegreen.topics.partitions", "3",
+                "bluegreen.aws.endpoint-override", emulator.endpoint().toString(),
+                "bluegreen.aws.access-key-id", "local",
+                "bluegreen.aws.secret-access-key", "local-secret",
+                "bluegreen.aws.poll-interval", "200ms",
+                "bluegreen.aws.wait-slice", "1s",
+                "bluegreen.aws.instance-class", "db.t3.medium"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (agent != null) {
+            agent.close();
+        }
+        reading.set(false);
+        if (resultsReader != null) {
+            resultsReader.join(5000);
+        }
+        if (commands != null) {
+            commands.close();
+        }
+        if (rds != null) {
+            rds.close();
+        }
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    // ---------- helpers ----------
+
+    private static ClusterRef ref(String id, Engine engine) {
+        return ClusterRef.newBuilder().setIdentifier(id).setRegion(REGION).setEngine(engine).setCredentialsRef("blue-admin").build();
+    }
+
+    private static String send(String upgradeId, SpecificRecord command) {
+        commands.send(new ProducerRecord<>(Topics.AWS_COMMANDS, upgradeId, command));
+        commands.flush();
+        return String.valueOf(((GenericRecord) command).get("commandId"));
+    }
+
+    /** The answer that ends a command (anything but StepInProgress). */
+    private static SpecificRecord answer(String commandId) {
+        await().atMost(Duration.ofMinutes(3)).until(() -> finalAnswer(commandId).isPresent());
+        return finalAnswer(commandId).orElseThrow();
+    }
+
+    private static Optional<SpecificRecord> finalAnswer(String commandId) {
+        return results.getOrDefault(commandId, List.of()).stream().filter(r -> !(r instanceof StepInProgress)).findFirst();
+    }
+
+    private static void awaitClusterAvailable(String id) {
+        await().atMost(Duration.ofMinutes(2)).until(() -> rds.describeDBClusters(r -> r.dbClusterIdentifier(id))
+                .dbClusters().get(0).status().equals("available"));
+    }
+
+    private static void awaitInstanceAvailable(String id) {
+        await().atMost(Duration.ofMinutes(2)).until(() -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(id))
+                .dbInstances().get(0).dbInstanceStatus().equals("available"));
+    }
+
+    private static void createAuroraBlue(String id) {
+        rds.createDBCluster(r -> r.dbClusterIdentifier(id).engine("aurora-postgresql").engineVersion("16.15")
+                .masterUsername(MASTER).masterUserPassword(PASSWORD));
+        awaitClusterAvailable(id);
+        rds.createDBInstance(r -> r.dbClusterIdentifier(id).dbInstanceIdentifier(id + "-1")
+                .dbInstanceClass("db.t3.medium").engine("aurora-postgresql"));
+        awaitInstanceAvailable(id + "-1");
+    }
+
+    private static void createRdsBlue(String id) {
+        rds.createDBInstance(r -> r.dbInstanceIdentifier(id).engine("postgres").engineVersion("16.15")
+                .dbInstanceClass("db.t3.medium").allocatedStorage(20).masterUsername(MASTER).masterUserPassword(PASSWORD));
+        awaitInstanceAvailable(id);
+    }
+
+    private static Connection connect(String host, int port) throws Exception {
+        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", MASTER, PASSWORD);
+    }
+
+    private static String query(String host, int port, String sql) throws Exception {
+        try (Connection c = connect(host, port); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static EnableLogicalReplication enable(String upgradeId, ClusterRef cluster) {
+        return new EnableLogicalReplication(upgradeId, UUID.randomUUID().toString(), 1, Instant.now(), cluster, null);
+    }
+
+    // ---------- tests ----------
+
+    @Test
+    void auroraPathEndsWithAnAvailableGreenAtTheTargetMajor() throws Exception {
+        String upgrade = "upg-aurora";
+        createAuroraBlue("orders-aurora");
+        ClusterRef blue = ref("orders-aurora", Engine.AURORA_POSTGRESQL);
+        DBCluster before = rds.describeDBClusters(r -> r.dbClusterIdentifier("orders-aurora")).dbClusters().get(0);
+        assertEquals("replica", query(before.endpoint(), before.port(), "SHOW wal_level"));
+
+        StepSucceeded enabled = assertInstanceOf(StepSucceeded.class, answer(send(upgrade, enable(upgrade, blue))));
+        assertEquals("bluegreen-aurora-postgresql16-logical", enabled.getDetails().get("parameterGroup"));
+        assertEquals("logical", query(before.endpoint(), before.port(), "SHOW wal_level"), "rebooted with logical on");
+
+        StepSucceeded again = assertInstanceOf(StepSucceeded.class, answer(send(upgrade, enable(upgrade, blue))));
+        assertTrue(again.getAlreadyDone(), "a second request finds logical replication on");
+
+        String cloneId = UUID.randomUUID().toString();
+        CloneCluster clone = new CloneCluster(upgrade, cloneId, 1, Instant.now(), blue, "orders-aurora-green",
+                CloneMethod.AURORA_COPY_ON_WRITE, null, null);
+        ClusterReady green = assertInstanceOf(ClusterReady.class, answer(send(upgrade, clone)));
+        assertEquals("orders-aurora-green", green.getCluster().getIdentifier());
+        assertTrue(results.get(cloneId).stream().anyMatch(r -> r instanceof StepInProgress),
+                "the clone reported progress while it waited");
+
+        // the same command again: the same answer, nothing new created
+        int clustersBefore = rds.describeDBClusters().dbClusters().size();
+        int instancesBefore = rds.describeDBInstances().dbInstances().size();
+        send(upgrade, clone);
+        await().atMost(Duration.ofSeconds(60)).until(() -> results.get(cloneId).stream()
+                .filter(r -> r instanceof ClusterReady).count() == 2);
+        assertEquals(clustersBefore, rds.describeDBClusters().dbClusters().size());
+        assertEquals(instancesBefore, rds.describeDBInstances().dbInstances().size());
+        CloneCluster sameTargetNewId = CloneCluster.newBuilder(clone).setCommandId(UUID.randomUUID().toString()).build();
+        assertInstanceOf(ClusterReady.class, answer(send(upgrade, sameTargetNewId)));
+        assertEquals(clustersBefore, rds.describeDBClusters().dbClusters().size(), "a re-sent clone finds the clone");
+
+        UpgradeEngine upgradeEngine = new UpgradeEngine(upgrade, UUID.randomUUID().toString(), 1, Instant.now(),
+                green.getCluster(), "17.11", null);
+        EngineUpgraded upgraded = assertInstanceOf(EngineUpgraded.class, answer(send(upgrade, upgradeEngine)));
+        assertEquals("17.11", upgraded.getEngineVersion());
+        DBCluster after = rds.describeDBClusters(r -> r.dbClusterIdentifier("orders-aurora-green")).dbClusters().get(0);
+        assertEquals("17.11", after.engineVersion());
+        assertTrue(query(after.endpoint(), after.port(), "SHOW server_version").startsWith("17."));
+
+        // repoint the way AWS Blue/Green does, then delete the old Blue
+        SwapEndpoints swap = new SwapEndpoints(upgrade, UUID.randomUUID().toString(), 1, Instant.now(), blue,
+                upgraded.getCluster(), true);
+        EndpointsSwapped swapped = assertInstanceOf(EndpointsSwapped.class, answer(send(upgrade, swap)));
+        assertEquals("orders-aurora", swapped.getIdentifier());
+        assertEquals("orders-aurora-old", swapped.getOldBlueIdentifier());
+        DBCluster nowBlueName = rds.describeDBClusters(r -> r.dbClusterIdentifier("orders-aurora")).dbClusters().get(0);
+        assertEquals("17.11", nowBlueName.engineVersion(), "Blue's name now reaches Green");
+
+        DeleteCluster delete = new DeleteCluster(upgrade, UUID.randomUUID().toString(), 1, Instant.now(),
+                ref("orders-aurora-old", Engine.AURORA_POSTGRESQL), List.of());
+        assertInstanceOf(StepSucceeded.class, answer(send(upgrade, delete)));
+        assertTrue(rds.describeDBClusters().dbClusters().stream().noneMatch(c -> c.dbClusterIdentifier().equals("orders-aurora-old")));
+        DeleteCluster deleteAgain = DeleteCluster.newBuilder(delete).setCommandId(UUID.randomUUID().toString()).build();
+        assertTrue(((StepSucceeded) answer(send(upgrade, deleteAgain))).getAlreadyDone(), "deleting what is gone is done");
+    }
+
+    @Test
+    void rdsPathReadsTheSnapshotLsnFromGreensLogBeforeTheUpgrade() throws Exception {
+        String upgrade = "upg-rds";
+        createRdsBlue("billing-rds");
+        ClusterRef blue = ref("billing-rds", Engine.POSTGRES);
+        assertInstanceOf(StepSucceeded.class, answer(send(upgrade, enable(upgrade, blue))));
+        DBInstance instance = rds.describeDBInstances(r -> r.dbInstanceIdentifier("billing-rds")).dbInstances().get(0);
+        try (Connection c = connect(instance.endpoint().address(), instance.endpoint().port()); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS ledger (id bigserial PRIMARY KEY, note text)");
+            s.execute("INSERT INTO ledger (note) SELECT 'row ' || g FROM generate_series(1, 500) g");
+        }
+        CloneCluster clone = new CloneCluster(upgrade, UUID.randomUUID().toString(), 1, Instant.now(), blue,
+                "billing-rds-green", CloneMethod.RDS_SNAPSHOT, null, null);
+        ClusterReady green = assertInstanceOf(ClusterReady.class, answer(send(upgrade, clone)));
+        assertEquals(List.of("billing-rds-green-seed"), green.getSnapshots());
+
+        SnapshotLsnCaptured lsn = assertInstanceOf(SnapshotLsnCaptured.class, answer(send(upgrade,
+                new ReadSnapshotLsnFromLog(upgrade, UUID.randomUUID().toString(), 1, Instant.now(), green.getCluster()))));
+        assertEquals(emulator.knownSnapshotLsn("billing-rds-green"), lsn.getLsn(),
+                "the LSN parsed from Green's log is the one the clone ends at");
+        assertTrue(lsn.getEvidence().stream().anyMatch(line -> line.contains("invalid record length at " + lsn.getLsn())),
+                lsn.getEvidence().toString());
+
+        Instant beforeUpgrade = Instant.now();
+        assertTrue(lsn.getOccurredAt().isBefore(beforeUpgrade), "captured before the upgrade");
+        EngineUpgraded upgraded = assertInstanceOf(EngineUpgraded.class, answer(send(upgrade, new UpgradeEngine(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), green.getCluster(), "17.11", null))));
+        assertEquals("17.11", upgraded.getEngineVersion());
+        DBInstance after = rds.describeDBInstances(r -> r.dbInstanceIdentifier("billing-rds-green")).dbInstances().get(0);
+        assertTrue(query(after.endpoint().address(), after.endpoint().port(), "SHOW server_version").startsWith("17."));
+        assertEquals("500", query(after.endpoint().address(), after.endpoint().port(), "SELECT count(*) FROM ledger"),
+                "the upgraded Green still holds the clone's rows");
+
+        DeleteCluster delete = new DeleteCluster(upgrade, UUID.randomUUID().toString(), 1, Instant.now(),
+                upgraded.getCluster(), green.getSnapshots());
+        assertInstanceOf(StepSucceeded.class, answer(send(upgrade, delete)));
+        assertTrue(rds.describeDBSnapshots().dbSnapshots().stream()
+                .noneMatch(s -> s.dbSnapshotIdentifier().equals("billing-rds-green-seed")), "the seed snapshot is deleted");
+    }
+
+    @Test
+    void anAgentStoppedDuringAWaitCompletesTheStepAfterARestart() {
+        String upgrade = "upg-restart";
+        createRdsBlue("restart-rds");
+        ClusterRef blue = ref("restart-rds", Engine.POSTGRES);
+        String cloneId = send(upgrade, new CloneCluster(upgrade, UUID.randomUUID().toString(), 1, Instant.now(), blue,
+                "restart-rds-green", CloneMethod.RDS_SNAPSHOT, null, null));
+        await().atMost(Duration.ofMinutes(1)).until(() -> results.getOrDefault(cloneId, List.of()).stream()
+                .anyMatch(r -> r instanceof StepInProgress));
+        agent.close();
+        agent = startAgent();
+        ClusterReady green = assertInstanceOf(ClusterReady.class, answer(cloneId));
+        assertEquals("restart-rds-green", green.getCluster().getIdentifier());
+        assertEquals(1, rds.describeDBInstances().dbInstances().stream()
+                .filter(i -> i.dbInstanceIdentifier().equals("restart-rds-green")).count());
+        assertEquals(1, rds.describeDBSnapshots().dbSnapshots().stream()
+                .filter(s -> s.dbSnapshotIdentifier().startsWith("restart-rds-green")).count(), "one snapshot, not two");
+    }
+
+    @Test
+    void badRequestsFailWithTheAwsErrorCodeAndSayWhatToDo() {
+        String upgrade = "upg-bad";
+        StepFailed unknown = assertInstanceOf(StepFailed.class, answer(send(upgrade,
+                enable(upgrade, ref("no-such-cluster", Engine.AURORA_POSTGRESQL)))));
+        assertEquals(FailureReason.NOT_FOUND, unknown.getReason());
+        assertEquals("DBClusterNotFoundFault", unknown.getErrorCode());
+        assertFalse(unknown.getRetryable());
+        assertTrue(unknown.getMessage().contains("no-such-cluster") && unknown.getMessage().contains("check"),
+                unknown.getMessage());
+
+        createRdsBlue("bad-rds");
+        ClusterRef blue = ref("bad-rds", Engine.POSTGRES);
+        StepFailed badName = assertInstanceOf(StepFailed.class, answer(send(upgrade, new CloneCluster(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), blue, "not_a valid--name!", CloneMethod.RDS_SNAPSHOT, null, null))));
+        assertEquals(FailureReason.INVALID_REQUEST, badName.getReason());
+        assertNotNull(badName.getErrorCode());
+        assertTrue(badName.getErrorCode().startsWith("InvalidParameter"), badName.getErrorCode());
+
+        StepFailed noVersion = assertInstanceOf(StepFailed.class, answer(send(upgrade, new UpgradeEngine(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), blue, "99.1", null))));
+        assertEquals(FailureReason.INVALID_REQUEST, noVersion.getReason());
+        assertNotNull(noVersion.getErrorCode());
+        assertTrue(noVersion.getMessage().contains("fix the plan"), noVersion.getMessage());
+        assertTrue(!noVersion.getMessage().contains(PASSWORD) && !badName.getMessage().contains(PASSWORD));
+    }
+}
