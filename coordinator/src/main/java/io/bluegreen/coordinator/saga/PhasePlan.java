@@ -22,8 +22,10 @@ import java.util.List;
  * SUBSCRIBING             CreateSubscription (each db; slot-advance seeding only)
  * REPLICATING             gated by lag events: every database under the threshold for the hold time
  * READY_FOR_SWITCHOVER    gated by approval (MANUAL) or passed at once (AUTOMATIC)
- * SWITCHING_OVER          FenceWrites; DrainReplication; SyncSequences; VerifyData; DropSubscription;
- *                         DropPublicationAndSlot; AnalyzeDatabase (each db); SwapEndpoints
+ * SWITCHING_OVER          AnalyzeDatabase (each db, before the fence: statistics need not be exact);
+ *                         FenceWrites; DrainReplication; SyncSequences; VerifyData (each db); SwapEndpoints
+ * CLEANING_UP             DropSubscription; DropPublicationAndSlot (each db; after repoint, outside the
+ *                         write-unavailable window, which runs from the fence to the repoint)
  * COMPLETED
  * </pre>
  * The {@code logical-copy} strategy creates Green fresh (CreateCluster), subscribes with copy_data = true
@@ -49,7 +51,7 @@ public final class PhasePlan {
             }
         }
         phases.addAll(List.of(UpgradePhase.REPLICATING, UpgradePhase.READY_FOR_SWITCHOVER, UpgradePhase.SWITCHING_OVER,
-                UpgradePhase.COMPLETED));
+                UpgradePhase.CLEANING_UP, UpgradePhase.COMPLETED));
         return phases;
     }
 
@@ -85,9 +87,10 @@ public final class PhasePlan {
                     ? "AdvanceOrigin" : "AdvanceSlot"));
             case SUBSCRIBING -> List.of(Stage.each("CreateSubscription"));
             case INITIAL_COPY -> List.of(Stage.each("AwaitInitialCopy"));
-            case SWITCHING_OVER -> List.of(Stage.each("FenceWrites"), Stage.each("DrainReplication"),
-                    Stage.each("SyncSequences"), Stage.each("VerifyData"), Stage.each("DropSubscription"),
-                    Stage.each("DropPublicationAndSlot"), Stage.each("AnalyzeDatabase"), Stage.once("SwapEndpoints"));
+            case SWITCHING_OVER -> List.of(Stage.each("AnalyzeDatabase"), Stage.each("FenceWrites"),
+                    Stage.each("DrainReplication"), Stage.each("SyncSequences"), Stage.each("VerifyData"),
+                    Stage.once("SwapEndpoints"));
+            case CLEANING_UP -> List.of(Stage.each("DropSubscription"), Stage.each("DropPublicationAndSlot"));
             case ROLLING_BACK -> rollbackStages(state);
             default -> List.of();
         };
