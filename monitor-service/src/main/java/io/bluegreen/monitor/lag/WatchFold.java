@@ -17,7 +17,9 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code ReplicationEstablished} starts watching (a later one replaces the earlier: Green may have been
  *       recreated on a retry);</li>
- *   <li>{@code UpgradeCompleted}, {@code RolledBack}, or {@code PhaseEntered} COMPLETED / ROLLED_BACK ends it;</li>
+ *   <li>{@code UpgradeCompleted}, {@code RolledBack}, or {@code PhaseEntered} CLEANING_UP / COMPLETED / ROLLED_BACK
+ *       ends it (in CLEANING_UP traffic is on Green and the replication is dismantled on purpose: watching it
+ *       would only raise "apply worker down");</li>
  *   <li>every other event leaves the watch as it is.</li>
  * </ul>
  */
@@ -52,7 +54,8 @@ public final class WatchFold {
             return new Change.Unwatch(rolledBack.getUpgradeId(), "upgrade rolled back");
         }
         if (event instanceof PhaseEntered phase
-                && (phase.getPhase() == UpgradePhase.COMPLETED || phase.getPhase() == UpgradePhase.ROLLED_BACK)) {
+                && (phase.getPhase() == UpgradePhase.CLEANING_UP || phase.getPhase() == UpgradePhase.COMPLETED
+                || phase.getPhase() == UpgradePhase.ROLLED_BACK)) {
             return new Change.Unwatch(phase.getUpgradeId(), "phase " + phase.getPhase());
         }
         return new Change.None();

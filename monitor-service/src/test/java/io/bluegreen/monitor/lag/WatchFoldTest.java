@@ -56,7 +56,8 @@ class WatchFoldTest {
     void onlyTheFinalPhasesEndTheWatch(UpgradePhase phase) {
         WatchFold.Change change = WatchFold.apply(PhaseEntered.newBuilder().setUpgradeId("u-1").setEventId("e")
                 .setOccurredAt(Instant.EPOCH).setPhase(phase).build());
-        boolean ends = phase == UpgradePhase.COMPLETED || phase == UpgradePhase.ROLLED_BACK;
+        boolean ends = phase == UpgradePhase.CLEANING_UP || phase == UpgradePhase.COMPLETED
+                || phase == UpgradePhase.ROLLED_BACK;
         assertEquals(ends, change instanceof WatchFold.Change.Unwatch, phase + " -> " + change);
     }
 
