@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -100,13 +101,8 @@ class CoordinatorIT {
     }
 
     private void awaitPhase(String id, String phase) {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!phase.equals(upgrade(id).get("phase"))) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError(id + " never reached " + phase + ": " + upgrade(id));
-            }
-            Thread.onSpinWait();
-        }
+        await(id + " reaches " + phase).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> phase.equals(upgrade(id).get("phase")));
     }
 
     @Test

@@ -26,6 +26,8 @@ public final class LocalStack implements AutoCloseable {
 
     public static final String REGION = "eu-west-1";
     public static final String ACCESS_KEY = "local";
+    /** The local RDS endpoint accepts any signature: the key is made up per start, never written down. */
+    private static final String SECRET_KEY = java.util.UUID.randomUUID().toString();
     public static final String CREDENTIALS_REF = "demo-admin";
 
     private final EmbeddedKafka kafka;
@@ -51,7 +53,7 @@ public final class LocalStack implements AutoCloseable {
         try {
             rds = RdsEmulator.builder().transitionDelay(Duration.ofMillis(500)).start();
             RdsClient client = RdsClient.builder().endpointOverride(rds.endpoint()).region(Region.of(REGION))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, "local-secret")))
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                     .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
             Map<String, Object> config = new HashMap<>();
             config.put("micronaut.application.name", "bluegreen-local");
@@ -64,7 +66,7 @@ public final class LocalStack implements AutoCloseable {
             config.put("bluegreen.topics.partitions", 3);
             config.put("bluegreen.aws.endpoint-override", rds.endpoint().toString());
             config.put("bluegreen.aws.access-key-id", ACCESS_KEY);
-            config.put("bluegreen.aws.secret-access-key", "local-secret");
+            config.put("bluegreen.aws.secret-access-key", SECRET_KEY);
             config.put("bluegreen.aws.poll-interval", "300ms");
             config.put("bluegreen.aws.wait-slice", "5s");
             config.put("bluegreen.aws.instance-class", "db.t3.medium");

@@ -48,6 +48,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * Watches many databases on the local test bed and prints databases watched, interval held, CPU used and
  * connections open. Not a test: run it by hand (see the module README).
@@ -111,20 +113,20 @@ public final class MonitorBenchmark {
             properties.put("bluegreen.credentials.green.password", green.password());
             Duration baseline = Duration.parse("PT" + System.getProperty("bench.baseline", "30s").toUpperCase());
             long pgBefore = postgresCpuTicks(blue) + postgresCpuTicks(green);
-            Thread.sleep(baseline.toMillis()); // PostgreSQL's own load (autovacuum of N databases, idle workers)
+            // PostgreSQL's own load (autovacuum of N databases, idle workers): a window with no monitor connected
+            try (Connection blueAdmin = blue.connect("postgres"); Connection greenAdmin = green.connect("postgres")) {
+                await().during(baseline).atMost(baseline.plusSeconds(30)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> monitorConnections(blueAdmin) + monitorConnections(greenAdmin) == 0);
+            }
             double pgBaseline = (postgresCpuTicks(blue) + postgresCpuTicks(green) - pgBefore) / 100.0
                     / baseline.toSeconds();
             System.out.printf("[bench] both PostgreSQL without the monitor: %.3f cores (over %d s)%n", pgBaseline,
                     baseline.toSeconds());
             try (EmbeddedServer monitor = ApplicationContext.run(EmbeddedServer.class, properties)) {
                 long warmupStart = System.nanoTime();
-                while (sampleTimes.size() < names.size()) {
-                    if (System.nanoTime() - warmupStart > Duration.ofSeconds(Long.getLong("bench.warmup-seconds", 180)).toNanos()) {
-                        throw new IllegalStateException("only " + sampleTimes.size() + " of " + names.size()
-                                + " databases sampled within the warm-up");
-                    }
-                    Thread.sleep(200); // a benchmark's wait loop, not a test
-                }
+                await("every database sampled within the warm-up")
+                        .atMost(Duration.ofSeconds(Long.getLong("bench.warmup-seconds", 180)))
+                        .pollInterval(Duration.ofMillis(200)).until(() -> sampleTimes.size() >= names.size());
                 System.out.printf("[bench] all %d databases sampled %d ms after the monitor started%n", names.size(),
                         (System.nanoTime() - warmupStart) / 1_000_000);
                 measure(monitor, blue, green, names.size(), interval, duration, sampleTimes, latencies, pgBaseline,
@@ -152,10 +154,9 @@ public final class MonitorBenchmark {
         long wallStart = System.nanoTime();
         List<Integer> connections = new ArrayList<>();
         try (Connection blueAdmin = blue.connect("postgres"); Connection greenAdmin = green.connect("postgres")) {
-            while (System.nanoTime() - wallStart < duration.toNanos()) {
-                connections.add(monitorConnections(blueAdmin) + monitorConnections(greenAdmin));
-                Thread.sleep(250);
-            }
+            // count the monitor's connections every 250 ms for the whole window
+            await().during(duration).atMost(duration.plusSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> connections.add(monitorConnections(blueAdmin) + monitorConnections(greenAdmin)));
         }
         long wallNanos = System.nanoTime() - wallStart;
         long samplesInWindow = reader.samples.get() - samplesBefore;
