@@ -1,5 +1,7 @@
 package io.bluegreen.aws.lsn;
 
+import io.bluegreen.schemas.Lsn;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.bluegreen.aws.lsn;
 
+import io.bluegreen.schemas.Lsn;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,5 +1,7 @@
 package io.bluegreen.pg.replication;
 
+import io.bluegreen.schemas.Lsn;
+
 import java.sql.SQLException;
 import java.util.Optional;
 

@@ -1,5 +1,7 @@
 package io.bluegreen.pg.replication;
 
+import io.bluegreen.schemas.Lsn;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,6 @@
 package io.bluegreen.pg.replication;
 
+import io.bluegreen.schemas.Lsn;
 import io.bluegreen.schemas.command.pg.AdvanceSlot;
 import io.bluegreen.schemas.command.pg.CreatePublication;
 import io.bluegreen.schemas.command.pg.CreateSlot;

@@ -1,5 +1,6 @@
 package io.bluegreen.pg.replication;
 
+import io.bluegreen.schemas.Lsn;
 /**
  * Whether advancing a slot (or seeding an origin) to the snapshot LSN is safe: a position already past the
  * snapshot would skip changes Green does not have, so it is refused; equal means nothing to do.

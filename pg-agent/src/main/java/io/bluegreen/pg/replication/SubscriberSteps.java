@@ -1,5 +1,6 @@
 package io.bluegreen.pg.replication;
 
+import io.bluegreen.schemas.Lsn;
 import io.bluegreen.schemas.command.pg.AdvanceOrigin;
 import io.bluegreen.schemas.command.pg.AnalyzeDatabase;
 import io.bluegreen.schemas.command.pg.AwaitInitialCopy;

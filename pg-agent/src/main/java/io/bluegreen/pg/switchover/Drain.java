@@ -2,7 +2,7 @@ package io.bluegreen.pg.switchover;
 
 import io.bluegreen.pg.replication.Catalog;
 import io.bluegreen.pg.replication.FenceCheck;
-import io.bluegreen.pg.replication.Lsn;
+import io.bluegreen.schemas.Lsn;
 import io.bluegreen.pg.replication.PgSession;
 import io.bluegreen.pg.replication.ReplicationAdmin;
 import io.bluegreen.pg.replication.StepContext;

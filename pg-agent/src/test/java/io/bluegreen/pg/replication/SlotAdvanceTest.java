@@ -1,5 +1,6 @@
 package io.bluegreen.pg.replication;
 
+import io.bluegreen.schemas.Lsn;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.bluegreen.pg.replication;
+package io.bluegreen.schemas;
 
 import org.junit.jupiter.api.Test;
 

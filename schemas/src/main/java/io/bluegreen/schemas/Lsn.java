@@ -1,10 +1,11 @@
-package io.bluegreen.pg.replication;
+package io.bluegreen.schemas;
 
 import java.util.Objects;
 
 /**
  * A PostgreSQL WAL position ({@code pg_lsn}), written {@code XXXXXXXX/XXXXXXXX} in hex: comparable as an
- * unsigned 64-bit number, so {@code 0/1000FB78 < 1/0}.
+ * unsigned 64-bit number, so {@code 0/1000FB78 < 1/0}. PostgreSQL 19 zero-pads the halves
+ * ({@code 00000000/1000FB78}); that parses to the same value. Commands and results carry LSNs as this text.
  */
 public record Lsn(long value) implements Comparable<Lsn> {
 
@@ -56,6 +57,6 @@ public record Lsn(long value) implements Comparable<Lsn> {
 
     @Override
     public String toString() {
-        return String.format("%X/%X", value >>> 32, value & 0xFFFFFFFFL);
+        return String.format(java.util.Locale.ROOT, "%X/%X", value >>> 32, value & 0xFFFFFFFFL);
     }
 }
