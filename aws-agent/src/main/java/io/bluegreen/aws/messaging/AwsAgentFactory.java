@@ -4,12 +4,11 @@ import io.bluegreen.aws.rds.RdsClients;
 import io.bluegreen.aws.step.AgentSettings;
 import io.bluegreen.aws.step.StepRunner;
 import io.bluegreen.schemas.credentials.CredentialsResolver;
-import io.micronaut.configuration.kafka.annotation.KafkaClient;
+import io.bluegreen.schemas.serde.AcknowledgedPublisher;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
-import org.apache.kafka.clients.producer.Producer;
 
 import java.net.URI;
 import java.time.Clock;
@@ -40,9 +39,14 @@ public class AwsAgentFactory {
     }
 
     @Singleton
-    AwsCommandHandler handler(@KafkaClient(id = "bluegreen-aws-agent", acks = KafkaClient.Acknowledge.ALL)
-                              Producer<byte[], byte[]> producer, RdsClients clients, CredentialsResolver credentials,
+    @Bean(preDestroy = "close")
+    AcknowledgedPublisher publisher(@Value("${kafka.bootstrap.servers}") String bootstrapServers) {
+        return new AcknowledgedPublisher(bootstrapServers, "bluegreen-aws-agent-results");
+    }
+
+    @Singleton
+    AwsCommandHandler handler(AcknowledgedPublisher publisher, RdsClients clients, CredentialsResolver credentials,
                               AgentSettings settings) {
-        return new AwsCommandHandler(producer, clients, credentials, settings, new StepRunner(settings), Clock.systemUTC());
+        return new AwsCommandHandler(publisher, clients, credentials, settings, new StepRunner(settings), Clock.systemUTC());
     }
 }

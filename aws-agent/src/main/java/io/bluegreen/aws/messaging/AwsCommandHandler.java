@@ -10,12 +10,12 @@ import io.bluegreen.aws.step.Steps;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.common.FailureReason;
 import io.bluegreen.schemas.credentials.CredentialsResolver;
+import io.bluegreen.schemas.serde.AcknowledgedPublisher;
 import io.bluegreen.schemas.serde.DeadLetters;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.bluegreen.schemas.serde.UndecodableMessageException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -29,22 +29,19 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Handles one record of {@code bluegreen.aws.commands}: decode (undecodable -> dead-letter topic), answer a
  * command seen before with the same result, otherwise work one slice of its step and publish the result, or a
- * StepInProgress plus a continuation of the command. Every send is acknowledged before the record's offset is
- * committed, so a crash loses nothing (and at worst repeats an idempotent pass).
+ * StepInProgress plus a continuation of the command. Every send is acknowledged ({@link AcknowledgedPublisher})
+ * before the record's offset is committed, so a crash loses nothing (and at worst repeats an idempotent pass).
  */
 public final class AwsCommandHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(AwsCommandHandler.class);
     private static final int REMEMBERED = 10_000;
 
-    private final Producer<byte[], byte[]> producer;
+    private final AcknowledgedPublisher publisher;
     private final RdsClients clients;
     private final CredentialsResolver credentials;
     private final AgentSettings settings;
@@ -58,9 +55,9 @@ public final class AwsCommandHandler {
         }
     });
 
-    public AwsCommandHandler(Producer<byte[], byte[]> producer, RdsClients clients, CredentialsResolver credentials,
+    public AwsCommandHandler(AcknowledgedPublisher publisher, RdsClients clients, CredentialsResolver credentials,
                              AgentSettings settings, StepRunner runner, Clock clock) {
-        this.producer = producer;
+        this.publisher = publisher;
         this.clients = clients;
         this.credentials = credentials;
         this.settings = settings;
@@ -139,14 +136,6 @@ public final class AwsCommandHandler {
     }
 
     private void send(ProducerRecord<byte[], byte[]> record) {
-        try {
-            producer.send(record).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while publishing to " + record.topic(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            // the record's offset is not committed: the command is handled again
-            throw new IllegalStateException("Could not publish to " + record.topic() + ": " + e.getMessage(), e);
-        }
+        publisher.send(record); // throws when not stored: the record's offset is not committed, it is handled again
     }
 }

@@ -29,7 +29,7 @@ public class CoordinatorFactory {
     @Context
     Upgrades upgrades(EventLog log, Optional<TopicsAtStartup> topics, MeterRegistry meters) {
         // the topics must exist before the history is read
-        topics.ifPresent(t -> t.onApplicationEvent(null));
+        topics.ifPresent(TopicsAtStartup::ensure);
         Upgrades upgrades = new Upgrades(log, new Saga(() -> UUID.randomUUID().toString()), Clock.systemUTC());
         upgrades.recover();
         for (UpgradePhase phase : UpgradePhase.values()) {

@@ -2,17 +2,16 @@ package io.bluegreen.coordinator.messaging;
 
 import io.bluegreen.coordinator.saga.Outbound;
 import io.bluegreen.schemas.Topics;
+import io.bluegreen.schemas.serde.AcknowledgedPublisher;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.bluegreen.schemas.serde.UndecodableMessageException;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The coordinator's only storage: {@code bluegreen.upgrade.events}. Appends events (acknowledged by all
@@ -36,30 +33,22 @@ public final class EventLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
 
     private final String bootstrapServers;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final AcknowledgedPublisher publisher;
     private final MessageCodec codec = MessageCodec.standard();
 
     public EventLog(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
-        this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers, "acks", "all",
-                "enable.idempotence", "true", "client.id", "bluegreen-coordinator-events"),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        this.publisher = new AcknowledgedPublisher(bootstrapServers, "bluegreen-coordinator-events");
     }
 
     public void append(String upgradeId, List<SpecificRecord> events) {
-        List<Future<?>> sent = new ArrayList<>();
-        for (SpecificRecord event : events) {
-            sent.add(producer.send(new ProducerRecord<>(Topics.UPGRADE_EVENTS, key(upgradeId), codec.encode(event))));
-        }
-        await(sent, Topics.UPGRADE_EVENTS);
+        publisher.sendAll(events.stream().map(event -> new ProducerRecord<>(Topics.UPGRADE_EVENTS, key(upgradeId),
+                codec.encode(event))).toList());
     }
 
     public void publish(String upgradeId, List<Outbound> commands) {
-        List<Future<?>> sent = new ArrayList<>();
-        for (Outbound command : commands) {
-            sent.add(producer.send(new ProducerRecord<>(command.topic(), key(upgradeId), codec.encode(command.command()))));
-        }
-        await(sent, "the command topics");
+        publisher.sendAll(commands.stream().map(command -> new ProducerRecord<>(command.topic(), key(upgradeId),
+                codec.encode(command.command()))).toList());
     }
 
     /** Every upgrade's events, in order, from the beginning of the topic. */
@@ -95,21 +84,8 @@ public final class EventLog implements AutoCloseable {
         return upgradeId.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void await(List<Future<?>> sent, String where) {
-        try {
-            for (Future<?> future : sent) {
-                future.get(30, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while writing to " + where, e);
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not write to " + where + ": " + e.getMessage(), e);
-        }
-    }
-
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        publisher.close();
     }
 }

@@ -21,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Thin listener on {@value Topics#PG_COMMANDS}: decodes, hands the command to {@link StepDispatcher}, and
@@ -55,7 +54,7 @@ public class PgCommandListener {
     }
 
     @Topic(Topics.PG_COMMANDS)
-    public void receive(ConsumerRecord<byte[], byte[]> record) throws ExecutionException, InterruptedException {
+    public void receive(ConsumerRecord<byte[], byte[]> record) {
         SpecificRecord command;
         try {
             command = codec.decode(record);

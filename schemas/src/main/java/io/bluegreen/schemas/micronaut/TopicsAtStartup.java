@@ -33,10 +33,24 @@ public class TopicsAtStartup implements ApplicationEventListener<StartupEvent> {
         this.replicationFactor = replicationFactor > 0 ? Optional.of(replicationFactor) : Optional.empty();
     }
 
+    private boolean ensured;
+
     @Override
     public void onApplicationEvent(StartupEvent event) {
+        ensure();
+    }
+
+    /**
+     * Creates the missing topics, once per service start: a bean that reads a topic while the context starts
+     * (the coordinator replays its event log) calls this first; the start-up event then finds it done.
+     */
+    public synchronized void ensure() {
+        if (ensured) {
+            return;
+        }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             TopicInstaller.ensureTopics(admin, partitions, replicationFactor);
         }
+        ensured = true;
     }
 }
