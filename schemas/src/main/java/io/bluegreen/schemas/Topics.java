@@ -22,10 +22,12 @@ import io.bluegreen.schemas.command.pg.DropSubscription;
 import io.bluegreen.schemas.command.pg.EnableSubscription;
 import io.bluegreen.schemas.command.pg.FenceWrites;
 import io.bluegreen.schemas.command.pg.ReadSnapshotLsn;
+import io.bluegreen.schemas.command.pg.RunSwitchover;
 import io.bluegreen.schemas.command.pg.RunPreflight;
 import io.bluegreen.schemas.command.pg.SyncSequences;
 import io.bluegreen.schemas.command.pg.UnfenceWrites;
 import io.bluegreen.schemas.command.pg.VerifyData;
+import io.bluegreen.schemas.event.DataVerificationRecorded;
 import io.bluegreen.schemas.event.PhaseEntered;
 import io.bluegreen.schemas.event.ReplicationEstablished;
 import io.bluegreen.schemas.event.RetryRequested;
@@ -36,9 +38,11 @@ import io.bluegreen.schemas.event.StepDispatched;
 import io.bluegreen.schemas.event.StepFailureRecorded;
 import io.bluegreen.schemas.event.SwitchoverAborted;
 import io.bluegreen.schemas.event.SwitchoverApproved;
+import io.bluegreen.schemas.event.SwitchoverStarted;
 import io.bluegreen.schemas.event.UpgradeCompleted;
 import io.bluegreen.schemas.event.UpgradeFailed;
 import io.bluegreen.schemas.event.UpgradeRequested;
+import io.bluegreen.schemas.event.WriterEndpointChanged;
 import io.bluegreen.schemas.monitor.AlertCleared;
 import io.bluegreen.schemas.monitor.AlertRaised;
 import io.bluegreen.schemas.monitor.ReplicationLagMeasured;
@@ -55,6 +59,8 @@ import io.bluegreen.schemas.result.StepFailed;
 import io.bluegreen.schemas.result.StepInProgress;
 import io.bluegreen.schemas.result.StepSucceeded;
 import io.bluegreen.schemas.result.SubscriptionCreated;
+import io.bluegreen.schemas.result.SwitchoverAbandoned;
+import io.bluegreen.schemas.result.SwitchoverProven;
 import io.bluegreen.schemas.result.WritesFenced;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -77,6 +83,7 @@ public final class Topics {
     public static final String ALERTS = "bluegreen.alerts";
     public static final String UPGRADE_EVENTS = "bluegreen.upgrade.events";
     public static final String DEAD_LETTER = "bluegreen.dead-letter";
+    public static final String ENDPOINTS = "bluegreen.endpoints";
 
     /** Commands for the pg-agent. */
     public static final TopicSpec PG_COMMANDS_TOPIC = new TopicSpec(PG_COMMANDS, Optional.of(Duration.ofDays(14)),
@@ -85,7 +92,7 @@ public final class Topics {
             DropClonedReplicationObjects.class, AdvanceSlot.class, AdvanceOrigin.class, CreateSubscription.class,
             EnableSubscription.class, DisableSubscription.class, AwaitInitialCopy.class, FenceWrites.class,
             UnfenceWrites.class, DrainReplication.class, SyncSequences.class, VerifyData.class,
-            DropSubscription.class, DropPublicationAndSlot.class, AnalyzeDatabase.class));
+            DropSubscription.class, DropPublicationAndSlot.class, AnalyzeDatabase.class, RunSwitchover.class));
 
     /** Commands for the aws-agent. */
     public static final TopicSpec AWS_COMMANDS_TOPIC = new TopicSpec(AWS_COMMANDS, Optional.of(Duration.ofDays(14)),
@@ -99,7 +106,7 @@ public final class Topics {
             StepSucceeded.class, StepFailed.class, StepInProgress.class, PreflightCompleted.class,
             SnapshotLsnCaptured.class, ClusterReady.class, EngineUpgraded.class, SlotAdvanced.class,
             SubscriptionCreated.class, WritesFenced.class, ReplicationDrained.class, SequencesSynced.class,
-            DataVerified.class, EndpointsSwapped.class));
+            DataVerified.class, EndpointsSwapped.class, SwitchoverProven.class, SwitchoverAbandoned.class));
 
     /** Lag samples; alerting systems consume them directly. */
     public static final TopicSpec LAG_TOPIC = new TopicSpec(LAG, Optional.of(Duration.ofDays(7)),
@@ -114,7 +121,15 @@ public final class Topics {
             "Every decision of the coordinator; the state of an upgrade is the fold of its events", List.of(
             UpgradeRequested.class, PhaseEntered.class, ReplicationEstablished.class, StepDispatched.class, StepCompleted.class,
             StepFailureRecorded.class, SwitchoverApproved.class, SwitchoverAborted.class, UpgradeCompleted.class,
-            UpgradeFailed.class, RetryRequested.class, RollbackStarted.class, RolledBack.class));
+            UpgradeFailed.class, RetryRequested.class, RollbackStarted.class, RolledBack.class, SwitchoverStarted.class,
+            WriterEndpointChanged.class, DataVerificationRecorded.class));
+
+    /**
+     * Where applications must write: {@code WriterEndpointChanged} the moment a switchover is proven (event repoint)
+     * or the identifiers are swapped (rename repoint). Applications and service discovery consume it.
+     */
+    public static final TopicSpec ENDPOINTS_TOPIC = new TopicSpec(ENDPOINTS, Optional.of(Duration.ofDays(90)),
+            "The writer endpoint applications must use after a switchover", List.of(WriterEndpointChanged.class));
 
     /** Records that could not be decoded or handled, with the reason in headers. */
     public static final TopicSpec DEAD_LETTER_TOPIC = new TopicSpec(DEAD_LETTER, Optional.of(Duration.ofDays(90)),
@@ -122,7 +137,7 @@ public final class Topics {
             List.of());
 
     public static final List<TopicSpec> ALL = List.of(PG_COMMANDS_TOPIC, AWS_COMMANDS_TOPIC, RESULTS_TOPIC, LAG_TOPIC,
-            ALERTS_TOPIC, UPGRADE_EVENTS_TOPIC, DEAD_LETTER_TOPIC);
+            ALERTS_TOPIC, UPGRADE_EVENTS_TOPIC, ENDPOINTS_TOPIC, DEAD_LETTER_TOPIC);
 
     static {
         AvroTrust.install();
