@@ -211,8 +211,7 @@ public final class GuardrailRules {
                 + (onlyBlue.isEmpty() || onlyGreen.isEmpty() ? "" : "; ")
                 + (onlyGreen.isEmpty() ? "" : "only on Green: " + named(onlyGreen, Function.identity()));
         findings.add(finding(facts, SCHEMA_DRIFT, schemas.blueFingerprint(), schemas.greenFingerprint(),
-                "the tables of database " + facts.database() + " differ between Blue " + facts.blue() + " and Green "
-                        + facts.green() + " (" + difference + "): DDL is not replicated and changes to these tables may "
+                "the tables differ between " + facts.blue() + " and " + facts.green() + " (" + difference + "): DDL is not replicated and changes to these tables may "
                         + "fail to apply; run the same DDL on the other side (Green first for added columns), then "
                         + "switch over"));
     }
@@ -223,7 +222,7 @@ public final class GuardrailRules {
             return;
         }
         findings.add(finding(facts, PREPARED_TRANSACTIONS, Integer.toString(prepared.size()), "0", prepared.size()
-                + " prepared transaction(s) of " + facts.database() + " on Blue " + facts.blue() + ": "
+                + " prepared transaction(s) on " + facts.blue() + ": "
                 + named(prepared, p -> "'" + p.gid() + "' (owner " + p.owner() + ", prepared " + p.ageMs() + " ms ago)")
                 + ": they hold their locks and the fence cannot end them, and their changes reach Green only once "
                 + "committed; finish each with COMMIT PREPARED or ROLLBACK PREPARED, then switch over"));
@@ -231,7 +230,7 @@ public final class GuardrailRules {
 
     static void longTransactions(Facts facts, long maxAgeMs, List<GuardrailFinding> findings) {
         if (!facts.seesAllSessions()) {
-            findings.add(finding(facts, LONG_TRANSACTION, null, Long.toString(maxAgeMs), "the agent's role on Blue "
+            findings.add(finding(facts, LONG_TRANSACTION, null, Long.toString(maxAgeMs), "the agent's role on "
                     + facts.blue() + " cannot see other users' transactions in pg_stat_activity, so their age cannot be "
                     + "measured: grant it pg_read_all_stats (or pg_monitor), then switch over"));
             return;
@@ -242,7 +241,7 @@ public final class GuardrailRules {
             return;
         }
         findings.add(finding(facts, LONG_TRANSACTION, Long.toString(old.get(0).ageMs()), Long.toString(maxAgeMs),
-                old.size() + " transaction(s) on Blue " + facts.blue() + " have held writes for longer than " + maxAgeMs
+                old.size() + " transaction(s) on " + facts.blue() + " have held writes for longer than " + maxAgeMs
                         + " ms: " + named(old, t -> "pid " + t.pid() + " (user " + t.user() + ", application '"
                         + t.application() + "', " + t.state() + ", " + t.ageMs() + " ms)")
                         + ": the fence would terminate them and roll their work back; let them commit, or end them "
@@ -262,7 +261,7 @@ public final class GuardrailRules {
             return;
         }
         findings.add(finding(facts, UNPUBLISHED_TABLES, Integer.toString(tables.size()), "0", tables.size()
-                + " table(s) of " + facts.database() + " on Blue " + facts.blue() + " are not in publication "
+                + " table(s) on " + facts.blue() + " are not in publication "
                 + publication + ": " + named(tables, Function.identity()) + ": their changes never reach Green; "
                 + "ALTER PUBLICATION " + publication + " ADD TABLE them on Blue and ALTER SUBSCRIPTION "
                 + facts.names().getSubscription() + " REFRESH PUBLICATION on Green (copies their rows), wait until "
