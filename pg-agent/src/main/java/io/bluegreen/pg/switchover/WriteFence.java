@@ -292,7 +292,7 @@ public final class WriteFence {
 
     private Outcome engageNow(PgSession blue) throws SQLException, InterruptedException {
         Objects before = install(blue);
-        refuseWhilePrepared(blue, "nothing was changed: Blue stays writable");
+        refuseWhilePrepared(blue, "The fence was not engaged: Blue stays writable");
         boolean wasEngaged = before.engaged();
         inTransaction(blue, Duration.ofSeconds(5), () -> {
             if (!Sql.GUARD_ENGAGED.equals(before.guardBody())) {
@@ -308,7 +308,7 @@ public final class WriteFence {
         });
         int terminated = terminateOthers(blue);
         try {
-            refuseWhilePrepared(blue, wasEngaged ? "Blue stays fenced" : "the fence was released again: Blue is writable");
+            refuseWhilePrepared(blue, wasEngaged ? "Blue stays fenced" : "The fence was released again: Blue is writable");
         } catch (StepFailure refused) {
             if (!wasEngaged) {
                 releaseNow(blue, true);
