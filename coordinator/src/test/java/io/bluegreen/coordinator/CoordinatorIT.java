@@ -4,6 +4,9 @@ import io.bluegreen.coordinator.saga.AgentAnswers;
 import io.bluegreen.local.testbed.TestBed;
 import io.bluegreen.local.testbed.WithTestBed;
 import io.bluegreen.schemas.Topics;
+import io.bluegreen.schemas.command.pg.RunSwitchover;
+import io.bluegreen.schemas.command.pg.UnfenceWrites;
+import io.bluegreen.schemas.event.WriterEndpointChanged;
 import io.bluegreen.schemas.command.aws.CloneCluster;
 import io.bluegreen.schemas.event.PhaseEntered;
 import io.bluegreen.schemas.event.UpgradeCompleted;
@@ -141,6 +144,21 @@ class CoordinatorIT {
 
         http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + id + "/approve", Map.of("by", "alice")), Map.class);
         answerUntilPhase(id, "COMPLETED");
+        Map<?, ?> writer = (Map<?, ?>) upgrade(id).get("writer");
+        assertEquals("green.local", writer.get("host"), "the event repoint named Green's endpoint");
+        try (KafkaConsumer<String, SpecificRecord> endpoints = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                TestBed.shared().kafka().bootstrapServers(), "group.id", "it-apps-" + UUID.randomUUID(),
+                "auto.offset.reset", "earliest"), new StringDeserializer(), new AvroMessageDeserializer<>())) {
+            endpoints.subscribe(List.of(Topics.ENDPOINTS));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, SpecificRecord> r : endpoints.poll(Duration.ofMillis(200))) {
+                    if (id.equals(r.key()) && r.value() instanceof WriterEndpointChanged changed) {
+                        return changed.getPort() == 6543;
+                    }
+                }
+                return false;
+            });
+        }
 
         List<Map> events = http.toBlocking().retrieve(HttpRequest.GET("/upgrades/" + id + "/events"),
                 io.micronaut.core.type.Argument.listOf(Map.class));
@@ -157,6 +175,41 @@ class CoordinatorIT {
 
         String metrics = http.toBlocking().retrieve("/prometheus");
         assertTrue(metrics.contains("bluegreen_upgrades_active{phase=\"COMPLETED\""), "phase gauge on /prometheus");
+    }
+
+    @Test
+    void anUnansweredSwitchoverIsAbortedAtItsDeadlineAndBlueIsUnfenced() {
+        String id = "upg-dl-" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, Object> plan = Map.of("upgradeId", id, "blue", Map.of("identifier", "orders", "region", "eu-west-1",
+                        "engine", "postgres", "host", "127.0.0.1", "port", 5432, "credentialsRef", "orders-admin"),
+                "targetVersion", "17.9", "databases", List.of("app"), "lagThresholdBytes", 4096,
+                "holdDurationMs", 200, "switchoverMode", "automatic", "switchoverTimeoutMs", 1500, "repoint", "event");
+        http.toBlocking().exchange(HttpRequest.POST("/upgrades", plan), Map.class);
+        answerUntilPhase(id, "REPLICATING");
+        producer.send(new ProducerRecord<>(Topics.LAG, id, ReplicationLagMeasured.newBuilder().setUpgradeId(id)
+                .setOccurredAt(Instant.now().minusSeconds(1)).setDatabase("app").setBlueReachable(true)
+                .setGreenReachable(true).setLagBytes(0L).setSlotActive(true).setWorkerAlive(true).build()));
+        producer.flush();
+        // the agent doing the switchover never answers: it died with Blue fenced
+        SpecificRecord run = playAgents(id, c -> c instanceof RunSwitchover);
+        long dispatched = System.nanoTime();
+        SpecificRecord unfence = playAgents(id, c -> c instanceof UnfenceWrites);
+        long waited = Duration.ofNanos(System.nanoTime() - dispatched).toMillis();
+        assertTrue(((UnfenceWrites) unfence).getKeepGuards(), "an aborted attempt keeps the disarmed guards");
+        assertTrue(waited >= 1_000, "not before the deadline: " + waited + " ms");
+        assertEquals("REPLICATING", upgrade(id).get("phase"));
+        List<Map> events = http.toBlocking().retrieve(HttpRequest.GET("/upgrades/" + id + "/events"),
+                io.micronaut.core.type.Argument.listOf(Map.class));
+        Map aborted = events.stream().filter(e -> "SwitchoverAborted".equals(e.get("event"))).findFirst().orElseThrow();
+        assertTrue(String.valueOf(aborted.get("detail")).contains("no answer from the pg-agent by the deadline"), aborted.toString());
+        // the proof that comes too late changes nothing
+        producer.send(new ProducerRecord<>(Topics.RESULTS, id, AgentAnswers.success(run, Instant.now())));
+        producer.send(new ProducerRecord<>(Topics.RESULTS, id, AgentAnswers.success(unfence, Instant.now())));
+        producer.flush();
+        await().atMost(Duration.ofSeconds(20)).until(() -> upgrade(id).get("waitingFor") == null
+                || ((List<?>) upgrade(id).get("waitingFor")).isEmpty());
+        assertEquals("REPLICATING", upgrade(id).get("phase"));
+        assertEquals(null, upgrade(id).get("writer"), "no endpoint was published");
     }
 
     @Test

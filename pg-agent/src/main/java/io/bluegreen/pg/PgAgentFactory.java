@@ -4,6 +4,7 @@ import io.bluegreen.pg.replication.JdbcReplicationAdmin;
 import io.bluegreen.pg.replication.ReplicationAdmin;
 import io.bluegreen.pg.replication.Secrets;
 import io.bluegreen.pg.switchover.DrainMethod;
+import io.bluegreen.pg.switchover.SnapshotKeeper;
 import io.bluegreen.schemas.credentials.CredentialsResolver;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
@@ -30,7 +31,13 @@ public class PgAgentFactory {
     }
 
     @Singleton
-    StepDispatcher stepDispatcher(ReplicationAdmin admin,
+    @io.micronaut.context.annotation.Bean(preDestroy = "close")
+    SnapshotKeeper snapshotKeeper(@Value("${bluegreen.pg.verification.snapshot-ttl:30m}") Duration ttl) {
+        return new SnapshotKeeper(ttl, java.time.Clock.systemUTC());
+    }
+
+    @Singleton
+    StepDispatcher stepDispatcher(ReplicationAdmin admin, SnapshotKeeper snapshots,
                                   @Value("${bluegreen.pg.retry.max-attempts:4}") int maxAttempts,
                                   @Value("${bluegreen.pg.retry.initial-backoff:200ms}") Duration initialBackoff,
                                   @Value("${bluegreen.pg.retry.max-backoff:5s}") Duration maxBackoff,
@@ -39,6 +46,6 @@ public class PgAgentFactory {
                                   @Value("${bluegreen.pg.drain-method:MARKER}") DrainMethod drainMethod,
                                   @Value("${bluegreen.pg.remembered-commands:10000}") int rememberedCommands) {
         return new StepDispatcher(admin, new StepDispatcher.Retry(maxAttempts, initialBackoff, maxBackoff), maxStepWait,
-                terminationTimeout, drainMethod, rememberedCommands);
+                terminationTimeout, drainMethod, rememberedCommands, snapshots);
     }
 }

@@ -10,7 +10,10 @@ import io.bluegreen.pg.replication.StepFailure;
 import io.bluegreen.pg.replication.SubscriberSteps;
 import io.bluegreen.pg.switchover.DataVerification;
 import io.bluegreen.pg.switchover.Drain;
+import io.bluegreen.pg.switchover.Guardrails;
 import io.bluegreen.pg.switchover.SequenceSync;
+import io.bluegreen.pg.switchover.SnapshotKeeper;
+import io.bluegreen.pg.switchover.SwitchoverProgram;
 import io.bluegreen.pg.switchover.WriteFence;
 import io.bluegreen.schemas.command.pg.AdvanceOrigin;
 import io.bluegreen.schemas.command.pg.AdvanceSlot;
@@ -28,6 +31,7 @@ import io.bluegreen.schemas.command.pg.EnableSubscription;
 import io.bluegreen.schemas.command.pg.FenceWrites;
 import io.bluegreen.schemas.command.pg.ReadSnapshotLsn;
 import io.bluegreen.schemas.command.pg.RunPreflight;
+import io.bluegreen.schemas.command.pg.RunSwitchover;
 import io.bluegreen.schemas.command.pg.SyncSequences;
 import io.bluegreen.schemas.command.pg.UnfenceWrites;
 import io.bluegreen.schemas.command.pg.VerifyData;
@@ -40,10 +44,12 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Runs one pg command and returns the result to publish. Plain Java, no Kafka:
@@ -77,11 +83,12 @@ public final class StepDispatcher {
     private final Drain drain;
     private final SequenceSync sequences;
     private final DataVerification verification;
+    private final SwitchoverProgram switchover;
     private final Retry retry;
     private final Map<String, SpecificRecord> answered;
 
     public StepDispatcher(ReplicationAdmin admin, Retry retry, Duration maxStepWait, Duration terminationTimeout,
-                          io.bluegreen.pg.switchover.DrainMethod drainMethod, int rememberedCommands) {
+                          io.bluegreen.pg.switchover.DrainMethod drainMethod, int rememberedCommands, SnapshotKeeper snapshots) {
         this.admin = admin;
         this.retry = retry;
         this.preflight = new Preflight(admin);
@@ -90,7 +97,9 @@ public final class StepDispatcher {
         this.fence = new WriteFence(admin, terminationTimeout);
         this.drain = new Drain(admin, drainMethod, maxStepWait);
         this.sequences = new SequenceSync(admin);
-        this.verification = new DataVerification(admin);
+        this.verification = new DataVerification(admin, snapshots);
+        this.switchover = new SwitchoverProgram(admin, fence, new Guardrails(), drain, sequences, verification, snapshots,
+                Clock.systemUTC());
         this.answered = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, SpecificRecord> eldest) {
@@ -99,7 +108,12 @@ public final class StepDispatcher {
         });
     }
 
-    public SpecificRecord handle(SpecificRecord command) {
+    /**
+     * Runs the command (or answers a repeat) and returns its result.
+     *
+     * @param progress receives {@code StepInProgress} records while a long step works (sent as they come)
+     */
+    public SpecificRecord handle(SpecificRecord command, Consumer<SpecificRecord> progress) {
         StepContext ctx = StepContext.of(command);
         String key = ctx.commandId() + "#" + ctx.attempt();
         SpecificRecord previous = answered.get(key);
@@ -108,7 +122,7 @@ public final class StepDispatcher {
             return previous;
         }
         long began = System.nanoTime();
-        SpecificRecord result = runWithRetries(ctx, command);
+        SpecificRecord result = runWithRetries(ctx, command, progress);
         long ms = Duration.ofNanos(System.nanoTime() - began).toMillis();
         LOG.info("{} {} of upgrade {} -> {} in {} ms: {}", ctx.step(), ctx.commandId(), ctx.upgradeId(),
                 result.getSchema().getName(), ms, admin.redact(describe(result)));
@@ -119,11 +133,11 @@ public final class StepDispatcher {
         return result;
     }
 
-    private SpecificRecord runWithRetries(StepContext ctx, SpecificRecord command) {
+    private SpecificRecord runWithRetries(StepContext ctx, SpecificRecord command, Consumer<SpecificRecord> progress) {
         Duration backoff = retry.initialBackoff();
         for (int attempt = 1; ; attempt++) {
             try {
-                return route(ctx, command);
+                return route(ctx, command, progress);
             } catch (StepFailure failure) {
                 return ctx.failed(failure.reason(), failure.retryable(), failure.errorCode(), admin.redact(failure.getMessage()));
             } catch (InterruptedException e) {
@@ -154,8 +168,10 @@ public final class StepDispatcher {
         }
     }
 
-    private SpecificRecord route(StepContext ctx, SpecificRecord command) throws Exception {
-        if (command instanceof RunPreflight c) {
+    private SpecificRecord route(StepContext ctx, SpecificRecord command, Consumer<SpecificRecord> progress) throws Exception {
+        if (command instanceof RunSwitchover c) {
+            return switchover.run(ctx, c);
+        } else if (command instanceof RunPreflight c) {
             return preflight.run(ctx, c);
         } else if (command instanceof CreatePublication c) {
             return publisher.createPublication(ctx, c);
@@ -192,7 +208,7 @@ public final class StepDispatcher {
         } else if (command instanceof SyncSequences c) {
             return sequences.sync(ctx, c);
         } else if (command instanceof VerifyData c) {
-            return verification.verify(ctx, c);
+            return verification.verify(ctx, c, detail -> progress.accept(ctx.inProgress(detail, null)));
         }
         throw new StepFailure(FailureReason.INVALID_REQUEST, false, command.getSchema().getName()
                 + " is not a command the pg-agent runs");

@@ -2,6 +2,7 @@ package io.bluegreen.coordinator.api;
 
 import io.bluegreen.schemas.common.ClusterRef;
 import io.bluegreen.schemas.common.Engine;
+import io.bluegreen.schemas.common.RepointMethod;
 import io.bluegreen.schemas.common.SeedMethod;
 import io.bluegreen.schemas.common.Strategy;
 import io.bluegreen.schemas.common.SwitchoverMode;
@@ -20,9 +21,11 @@ import java.util.List;
 public record PlanRequest(@Nullable String upgradeId, Blue blue, String targetVersion, List<String> databases,
                           @Nullable String strategy, @Nullable Long lagThresholdBytes, @Nullable Long holdDurationMs,
                           @Nullable String switchoverMode, @Nullable String namePrefix, @Nullable String greenIdentifier,
-                          @Nullable String seedMethod, @Nullable Boolean repoint, @Nullable String greenCredentialsRef,
+                          @Nullable String seedMethod, @Nullable String repoint, @Nullable String greenCredentialsRef,
                           @Nullable String replicationCredentialsRef, @Nullable Long sequenceMargin,
-                          @Nullable String verifyMode, @Nullable String requestedBy) {
+                          @Nullable String verifyMode, @Nullable String requestedBy, @Nullable Long switchoverTimeoutMs,
+                          @Nullable Integer switchoverAttempts, @Nullable Boolean verifyBeforeRepoint,
+                          @Nullable Long maxTransactionAgeMs) {
 
     /** Blue: an AWS identifier and region, and/or an endpoint; credentials by reference only. */
     @Serdeable
@@ -46,7 +49,11 @@ public record PlanRequest(@Nullable String upgradeId, Blue blue, String targetVe
                 .setNamePrefix(namePrefix == null ? "blue_green" : namePrefix)
                 .setGreenIdentifier(greenIdentifier)
                 .setSeedMethod(parse(SeedMethod.class, seedMethod, "seedMethod", SeedMethod.SLOT_ADVANCE))
-                .setRepoint(repoint != null && repoint)
+                .setRepointMethod(parse(RepointMethod.class, repoint, "repoint", RepointMethod.EVENT))
+                .setSwitchoverTimeoutMs(switchoverTimeoutMs == null ? 0 : switchoverTimeoutMs)
+                .setSwitchoverAttempts(switchoverAttempts == null ? 0 : switchoverAttempts)
+                .setVerifyBeforeRepoint(verifyBeforeRepoint != null && verifyBeforeRepoint)
+                .setMaxTransactionAgeMs(maxTransactionAgeMs == null ? 0 : maxTransactionAgeMs)
                 .setGreenCredentialsRef(greenCredentialsRef).setReplicationCredentialsRef(replicationCredentialsRef)
                 .setSequenceMargin(sequenceMargin == null ? 0 : sequenceMargin)
                 .setVerifyMode(parse(VerifyMode.class, verifyMode, "verifyMode", VerifyMode.ROW_COUNT)).build();

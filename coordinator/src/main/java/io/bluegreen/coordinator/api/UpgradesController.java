@@ -35,19 +35,19 @@ public class UpgradesController {
         boolean existed = upgrades.find(id).isPresent();
         Upgrades.Upgrade upgrade = upgrades.start(id, request.toPlan(),
                 request.requestedBy() == null ? "api" : request.requestedBy());
-        UpgradeView view = UpgradeView.of(upgrade.state());
+        UpgradeView view = view(upgrade);
         return existed ? HttpResponse.ok(view) : HttpResponse.created(view);
     }
 
     @Get
     List<UpgradeView> list() {
-        return upgrades.all().stream().map(u -> UpgradeView.of(u.state()))
+        return upgrades.all().stream().map(UpgradesController::view)
                 .sorted(Comparator.comparing(UpgradeView::upgradeId)).toList();
     }
 
     @Get("/{id}")
     UpgradeView get(String id) {
-        return UpgradeView.of(upgrades.find(id).orElseThrow(() -> new UnknownUpgradeException(id)).state());
+        return view(upgrades.find(id).orElseThrow(() -> new UnknownUpgradeException(id)));
     }
 
     @Get("/{id}/events")
@@ -58,17 +58,21 @@ public class UpgradesController {
 
     @Post("/{id}/approve")
     UpgradeView approve(String id, @Body Decide decide) {
-        return UpgradeView.of(upgrades.approve(id, decide.who()).state());
+        return view(upgrades.approve(id, decide.who()));
     }
 
     @Post("/{id}/retry")
     UpgradeView retry(String id, @Body Decide decide) {
-        return UpgradeView.of(upgrades.retry(id, decide.who()).state());
+        return view(upgrades.retry(id, decide.who()));
     }
 
     @Post("/{id}/rollback")
     UpgradeView rollback(String id, @Body Decide decide) {
-        return UpgradeView.of(upgrades.rollback(id, decide.reason() == null ? "requested" : decide.reason(), decide.who()).state());
+        return view(upgrades.rollback(id, decide.reason() == null ? "requested" : decide.reason(), decide.who()));
+    }
+
+    private static UpgradeView view(Upgrades.Upgrade upgrade) {
+        return UpgradeView.of(upgrade.state(), upgrade.events(), upgrade.progress());
     }
 
     /** An error body: what went wrong and what to do. */

@@ -13,6 +13,7 @@ import io.bluegreen.schemas.micronaut.TopicsAtStartup;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,10 +28,13 @@ public class CoordinatorFactory {
     }
 
     @Context
-    Upgrades upgrades(EventLog log, Optional<TopicsAtStartup> topics, MeterRegistry meters) {
+    Upgrades upgrades(EventLog log, Optional<TopicsAtStartup> topics, MeterRegistry meters,
+                      @Value("${bluegreen.coordinator.switchover-grace:2s}") Duration grace,
+                      @Value("${bluegreen.coordinator.lag-sample-max-age:15s}") Duration maxSampleAge) {
         // the topics must exist before the history is read
         topics.ifPresent(TopicsAtStartup::ensure);
-        Upgrades upgrades = new Upgrades(log, new Saga(() -> UUID.randomUUID().toString()), Clock.systemUTC());
+        Upgrades upgrades = new Upgrades(log, new Saga(() -> UUID.randomUUID().toString(), grace), Clock.systemUTC(),
+                maxSampleAge);
         upgrades.recover();
         for (UpgradePhase phase : UpgradePhase.values()) {
             if (phase == UpgradePhase.UNKNOWN) {

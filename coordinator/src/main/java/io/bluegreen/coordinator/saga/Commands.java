@@ -15,14 +15,12 @@ import io.bluegreen.schemas.command.pg.AwaitInitialCopy;
 import io.bluegreen.schemas.command.pg.CreatePublication;
 import io.bluegreen.schemas.command.pg.CreateSlot;
 import io.bluegreen.schemas.command.pg.CreateSubscription;
-import io.bluegreen.schemas.command.pg.DrainReplication;
 import io.bluegreen.schemas.command.pg.DropClonedReplicationObjects;
 import io.bluegreen.schemas.command.pg.DropPublicationAndSlot;
 import io.bluegreen.schemas.command.pg.DropSubscription;
-import io.bluegreen.schemas.command.pg.FenceWrites;
 import io.bluegreen.schemas.command.pg.ReadSnapshotLsn;
 import io.bluegreen.schemas.command.pg.RunPreflight;
-import io.bluegreen.schemas.command.pg.SyncSequences;
+import io.bluegreen.schemas.command.pg.RunSwitchover;
 import io.bluegreen.schemas.command.pg.UnfenceWrites;
 import io.bluegreen.schemas.command.pg.VerifyData;
 import io.bluegreen.schemas.common.CloneMethod;
@@ -32,6 +30,7 @@ import io.bluegreen.schemas.common.Engine;
 import io.bluegreen.schemas.common.ReplicationNames;
 import io.bluegreen.schemas.common.Role;
 import io.bluegreen.schemas.common.SnapshotLsnMethod;
+import io.bluegreen.schemas.common.SwitchoverDatabase;
 import io.bluegreen.schemas.common.UpgradePlan;
 import io.bluegreen.schemas.common.VerifyMode;
 
@@ -48,7 +47,6 @@ import java.util.Locale;
  */
 public final class Commands {
 
-    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
     static final Duration INITIAL_COPY_TIMEOUT = Duration.ofMinutes(4);
 
     private Commands() {
@@ -145,14 +143,11 @@ public final class Commands {
             }
             case "AwaitInitialCopy" -> pg(new AwaitInitialCopy(id, commandId, attempt, now, greenDb(state, database), names,
                     INITIAL_COPY_TIMEOUT.toMillis()));
-            case "FenceWrites" -> pg(new FenceWrites(id, commandId, attempt, now, blue(state, database)));
-            case "UnfenceWrites" -> pg(new UnfenceWrites(id, commandId, attempt, now, blue(state, database)));
-            case "DrainReplication" -> pg(new DrainReplication(id, commandId, attempt, now, greenDb(state, database),
-                    blue(state, database), names, DRAIN_TIMEOUT.toMillis()));
-            case "SyncSequences" -> pg(new SyncSequences(id, commandId, attempt, now, greenDb(state, database),
-                    blue(state, database), plan.getSequenceMargin()));
+            case PhasePlan.RUN_SWITCHOVER -> pg(runSwitchover(state, commandId, attempt, now));
+            case PhasePlan.RELEASE_FENCE -> pg(new UnfenceWrites(id, commandId, attempt, now, blue(state, database), true));
+            case "UnfenceWrites" -> pg(new UnfenceWrites(id, commandId, attempt, now, blue(state, database), false));
             case "VerifyData" -> pg(new VerifyData(id, commandId, attempt, now, greenDb(state, database), blue(state, database),
-                    plan.getVerifyMode() == VerifyMode.UNKNOWN ? VerifyMode.ROW_COUNT : plan.getVerifyMode()));
+                    verifyMode(plan), true));
             case "DropSubscription" -> pg(new DropSubscription(id, commandId, attempt, now, greenDb(state, database), names));
             case "DropPublicationAndSlot" -> pg(new DropPublicationAndSlot(id, commandId, attempt, now, blue(state, database), names));
             case "AnalyzeDatabase" -> pg(new AnalyzeDatabase(id, commandId, attempt, now, greenDb(state, database)));
@@ -160,6 +155,23 @@ public final class Commands {
             case "DeleteCluster" -> aws(new DeleteCluster(id, commandId, attempt, now, green(state), snapshots(state)));
             default -> throw new IllegalArgumentException("No command for step " + step);
         };
+    }
+
+    static VerifyMode verifyMode(UpgradePlan plan) {
+        return plan.getVerifyMode() == VerifyMode.UNKNOWN ? VerifyMode.ROW_COUNT : plan.getVerifyMode();
+    }
+
+    /** The fenced program for every database; its deadline is the one the SwitchoverStarted event recorded. */
+    private static RunSwitchover runSwitchover(UpgradeState state, String commandId, int attempt, Instant now) {
+        UpgradePlan plan = state.plan();
+        Instant deadline = state.switchover().deadline().orElseThrow(() -> new IllegalStateException(
+                "Upgrade " + state.upgradeId() + " has no switchover deadline: SwitchoverStarted must precede RunSwitchover"));
+        List<SwitchoverDatabase> databases = plan.getDatabases().stream().map(db -> new SwitchoverDatabase(blue(state, db),
+                greenDb(state, db), names(plan, db), state.switchover().seen("apply", db), state.switchover().seen("sync", db)))
+                .toList();
+        return new RunSwitchover(state.upgradeId(), commandId, attempt, now, databases, plan.getLagThresholdBytes(),
+                SwitchoverPlan.maxTransactionAge(plan).toMillis(), deadline, plan.getSequenceMargin(),
+                plan.getVerifyBeforeRepoint() ? verifyMode(plan) : null, !plan.getVerifyBeforeRepoint());
     }
 
     private static String requireData(UpgradeState state, String key) {

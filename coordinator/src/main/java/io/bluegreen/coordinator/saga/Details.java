@@ -11,6 +11,7 @@ import io.bluegreen.schemas.result.SlotAdvanced;
 import io.bluegreen.schemas.result.SnapshotLsnCaptured;
 import io.bluegreen.schemas.result.StepSucceeded;
 import io.bluegreen.schemas.result.SubscriptionCreated;
+import io.bluegreen.schemas.result.SwitchoverProven;
 import io.bluegreen.schemas.result.WritesFenced;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -32,6 +33,8 @@ public final class Details {
     public static final String SNAPSHOT_LSN_METHOD = "snapshotLsnMethod";
     public static final String WRITER_HOST = "writerHost";
     public static final String WRITER_PORT = "writerPort";
+    public static final String FENCED_AT = "fencedAt";
+    public static final String PROVEN_AT = "provenAt";
 
     /** A summary line and details. */
     public record Summary(String summary, Map<String, String> details) {
@@ -91,6 +94,18 @@ public final class Details {
             d.put("matched", Boolean.toString(r.getMatched()));
             d.put("tables", Integer.toString(r.getTables().size()));
             summary = r.getTables().size() + " table(s) verified, " + (r.getMatched() ? "all match" : "MISMATCH");
+        } else if (result instanceof SwitchoverProven r) {
+            d.put(FENCED_AT, Long.toString(r.getFencedAt().toEpochMilli()));
+            d.put(PROVEN_AT, Long.toString(r.getProvenAt().toEpochMilli()));
+            r.getPartsMs().forEach((part, ms) -> d.put("part." + part, Long.toString(ms)));
+            r.getDatabases().forEach(db -> {
+                d.put("drainedLsn|" + db.getDatabase(), db.getDrainedLsn());
+                d.put("sequences|" + db.getDatabase(), Integer.toString(db.getSequences()));
+                d.put("terminatedSessions|" + db.getDatabase(), Integer.toString(db.getTerminatedSessions()));
+            });
+            long fenced = r.getProvenAt().toEpochMilli() - r.getFencedAt().toEpochMilli();
+            summary = "Blue fenced and drained, sequences synced on " + r.getDatabases().size() + " database(s): proven "
+                    + fenced + " ms after the fence";
         } else if (result instanceof EndpointsSwapped r) {
             d.put(WRITER_HOST, r.getWriterHost());
             d.put(WRITER_PORT, Integer.toString(r.getWriterPort()));

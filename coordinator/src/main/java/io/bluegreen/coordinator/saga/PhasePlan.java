@@ -1,6 +1,7 @@
 package io.bluegreen.coordinator.saga;
 
 import io.bluegreen.schemas.common.Engine;
+import io.bluegreen.schemas.common.RepointMethod;
 import io.bluegreen.schemas.common.SeedMethod;
 import io.bluegreen.schemas.common.Strategy;
 import io.bluegreen.schemas.common.UpgradePhase;
@@ -23,17 +24,28 @@ import java.util.List;
  * REPLICATING             gated by lag events: every database under the threshold for the hold time
  * READY_FOR_SWITCHOVER    gated by approval (MANUAL) or passed at once (AUTOMATIC)
  * SWITCHING_OVER          AnalyzeDatabase (each db, before the fence: statistics need not be exact);
- *                         FenceWrites; DrainReplication; SyncSequences; VerifyData (each db); SwapEndpoints
- * CLEANING_UP             DropSubscription; DropPublicationAndSlot (each db; after repoint, outside the
- *                         write-unavailable window, which runs from the fence to the repoint)
+ *                         RunSwitchover (one command for every database: guardrails, fence, drain, sequences,
+ *                         verification only when the plan verifies before repoint), bounded by the plan's
+ *                         switchoverTimeout; SwapEndpoints (rename repoint only)
+ * CLEANING_UP             entered with WriterEndpointChanged (the event repoint); VerifyData (each db, Green at
+ *                         the drain point against the fenced Blue, unless verified before repoint);
+ *                         DropSubscription; DropPublicationAndSlot (each db)
  * COMPLETED
  * </pre>
+ * The write-unavailable window runs from the fence (inside RunSwitchover) to WriterEndpointChanged. A refused
+ * guardrail, a failure inside the window or no proof by the deadline aborts the attempt: Blue is unfenced
+ * (ReleaseFence, each db) and the upgrade returns to REPLICATING, or stops in FAILED after the plan's attempts.
  * The {@code logical-copy} strategy creates Green fresh (CreateCluster), subscribes with copy_data = true
  * (SUBSCRIBING) and waits for the copy (INITIAL_COPY), then replicates and switches over the same way.
- * ROLLING_BACK undoes what was done, newest first: UnfenceWrites, DropSubscription, DeleteCluster (Green),
- * DropPublicationAndSlot.
+ * ROLLING_BACK undoes what was attempted, newest first: UnfenceWrites (removing the fence's guards),
+ * DropSubscription, DeleteCluster (Green), DropPublicationAndSlot.
  */
 public final class PhasePlan {
+
+    /** The fenced program: one command, one bounded window. */
+    public static final String RUN_SWITCHOVER = "RunSwitchover";
+    /** Unfences Blue after an aborted attempt and leaves the disarmed guards for the next one. */
+    public static final String RELEASE_FENCE = "ReleaseFence";
 
     private PhasePlan() {
     }
@@ -87,19 +99,21 @@ public final class PhasePlan {
                     ? "AdvanceOrigin" : "AdvanceSlot"));
             case SUBSCRIBING -> List.of(Stage.each("CreateSubscription"));
             case INITIAL_COPY -> List.of(Stage.each("AwaitInitialCopy"));
-            case SWITCHING_OVER -> List.of(Stage.each("AnalyzeDatabase"), Stage.each("FenceWrites"),
-                    Stage.each("DrainReplication"), Stage.each("SyncSequences"), Stage.each("VerifyData"),
-                    Stage.once("SwapEndpoints"));
-            case CLEANING_UP -> List.of(Stage.each("DropSubscription"), Stage.each("DropPublicationAndSlot"));
+            case SWITCHING_OVER -> SwitchoverPlan.repoint(plan) == RepointMethod.RENAME
+                    ? List.of(Stage.each("AnalyzeDatabase"), Stage.once(RUN_SWITCHOVER), Stage.once("SwapEndpoints"))
+                    : List.of(Stage.each("AnalyzeDatabase"), Stage.once(RUN_SWITCHOVER));
+            case CLEANING_UP -> plan.getVerifyBeforeRepoint()
+                    ? List.of(Stage.each("DropSubscription"), Stage.each("DropPublicationAndSlot"))
+                    : List.of(Stage.each("VerifyData"), Stage.each("DropSubscription"), Stage.each("DropPublicationAndSlot"));
             case ROLLING_BACK -> rollbackStages(state);
             default -> List.of();
         };
     }
 
-    /** Undo, newest first, only what was done. */
+    /** Undo, newest first, what was attempted. */
     static List<Stage> rollbackStages(UpgradeState state) {
         List<Stage> stages = new ArrayList<>();
-        if (anyDone(state, "FenceWrites")) {
+        if (state.attempt(RUN_SWITCHOVER) > 0) {
             stages.add(Stage.each("UnfenceWrites"));
         }
         if (anyDone(state, "CreateSubscription") || anyDone(state, "AdvanceOrigin")) {

@@ -1,11 +1,17 @@
 package io.bluegreen.coordinator.saga;
 
+import io.bluegreen.schemas.Topics;
+import io.bluegreen.schemas.common.AlertKind;
 import io.bluegreen.schemas.common.DatabaseTarget;
 import io.bluegreen.schemas.common.FailureReason;
+import io.bluegreen.schemas.common.GuardrailFinding;
+import io.bluegreen.schemas.common.RepointMethod;
+import io.bluegreen.schemas.common.Severity;
 import io.bluegreen.schemas.common.ReplicatedDatabase;
 import io.bluegreen.schemas.common.SwitchoverMode;
 import io.bluegreen.schemas.common.UpgradePhase;
 import io.bluegreen.schemas.common.UpgradePlan;
+import io.bluegreen.schemas.event.DataVerificationRecorded;
 import io.bluegreen.schemas.event.PhaseEntered;
 import io.bluegreen.schemas.event.ReplicationEstablished;
 import io.bluegreen.schemas.event.RetryRequested;
@@ -14,17 +20,24 @@ import io.bluegreen.schemas.event.RolledBack;
 import io.bluegreen.schemas.event.StepCompleted;
 import io.bluegreen.schemas.event.StepDispatched;
 import io.bluegreen.schemas.event.StepFailureRecorded;
+import io.bluegreen.schemas.event.SwitchoverAborted;
 import io.bluegreen.schemas.event.SwitchoverApproved;
+import io.bluegreen.schemas.event.SwitchoverStarted;
 import io.bluegreen.schemas.event.UpgradeCompleted;
 import io.bluegreen.schemas.event.UpgradeFailed;
 import io.bluegreen.schemas.event.UpgradeRequested;
+import io.bluegreen.schemas.event.WriterEndpointChanged;
+import io.bluegreen.schemas.monitor.AlertRaised;
 import io.bluegreen.schemas.result.DataVerified;
 import io.bluegreen.schemas.result.PreflightCompleted;
 import io.bluegreen.schemas.result.StepFailed;
 import io.bluegreen.schemas.result.StepInProgress;
+import io.bluegreen.schemas.result.SwitchoverAbandoned;
+import io.bluegreen.schemas.result.SwitchoverProven;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,16 +53,27 @@ import java.util.function.Supplier;
  * <p>Inputs: a new plan ({@link #start}), an agent's result ({@link #onResult}), the lag gate opening
  * ({@link #onLagHeld}), a user's approval, retry or rollback. A retryable failure is retried up to
  * {@link #MAX_ATTEMPTS} times with a new command id; any other failure stops the upgrade in FAILED with the
- * reason, from where it can be retried (it resumes the failed stage) or rolled back (before repoint only).
+ * reason, from where it can be retried (it resumes the failed stage) or rolled back (before repoint only). A check
+ * that finds a problem (a preflight with errors, a verification mismatch) is a failure of its step, never a
+ * completion, so a retry runs it again.
+ *
+ * <p>The switchover is one command, {@code RunSwitchover}, with a deadline recorded in {@code SwitchoverStarted}.
+ * Its proof, received by the deadline plus {@code grace} (one hop), commits the switchover: Green's endpoint is
+ * published ({@code WriterEndpointChanged}) or the identifiers are swapped. A guardrail refusal, a failure, or no
+ * proof by then ({@link #onTick}) aborts it: {@code SwitchoverAborted}, Blue unfenced, back to REPLICATING, or
+ * FAILED once the plan's attempts are used up.
  */
 public final class Saga {
 
     public static final int MAX_ATTEMPTS = 3;
 
     private final Supplier<String> eventIds;
+    private final Duration grace;
 
-    public Saga(Supplier<String> eventIds) {
+    /** @param grace how long after a switchover's deadline its proof is still accepted: one hop through Kafka */
+    public Saga(Supplier<String> eventIds, Duration grace) {
         this.eventIds = eventIds;
+        this.grace = grace;
     }
 
     // ---------- inputs ----------
@@ -67,43 +91,157 @@ public final class Saga {
         if (dispatch == null || result instanceof StepInProgress) {
             return Decision.none(); // an answer we no longer wait for (duplicate, superseded attempt) or progress
         }
+        if (dispatch.step().equals(PhasePlan.RUN_SWITCHOVER)) {
+            return onSwitchoverResult(state, dispatch, result, now);
+        }
         if (result instanceof StepFailed failed) {
             return onFailure(state, dispatch, failed, now);
+        }
+        Decision verification = result instanceof DataVerified verified ? recordVerification(state, dispatch, verified, now)
+                : Decision.none();
+        Optional<String> blocking = blockingOutcome(result);
+        if (blocking.isPresent()) {
+            // a check that found a problem failed: not completed, so a retry runs it again
+            StepFailureRecorded recorded = new StepFailureRecorded(state.upgradeId(), eventIds.get(), causationId, now,
+                    dispatch.step(), FailureReason.PRECONDITION_FAILED, false, null, blocking.get());
+            Decision decision = verification.and(new Decision(List.of(recorded), List.of()));
+            UpgradeState next = fold(state, decision);
+            return state.phase() == UpgradePhase.FAILED ? decision
+                    : decision.and(fail(next, FailureReason.PRECONDITION_FAILED, false, blocking.get(), now));
         }
         Details.Summary summary = Details.of(result);
         StepCompleted completed = new StepCompleted(state.upgradeId(), eventIds.get(), causationId, now, dispatch.step(),
                 summary.summary(), summary.details());
-        Decision decision = new Decision(List.of(completed), List.of());
-        UpgradeState next = UpgradeState.apply(state, completed);
+        Decision decision = verification.and(new Decision(List.of(completed), List.of()));
+        UpgradeState next = fold(state, decision);
         if (state.phase() == UpgradePhase.FAILED) {
             return decision; // recorded; a retry picks the phase up from here
-        }
-        Optional<String> blocking = blockingOutcome(result);
-        if (blocking.isPresent()) {
-            return decision.and(fail(next, FailureReason.PRECONDITION_FAILED, false, blocking.get(), now));
         }
         return decision.and(advance(next, now));
     }
 
-    /** Every database has stayed under the lag threshold for the hold time. */
-    public Decision onLagHeld(UpgradeState state, Instant now) {
-        if (state.phase() != UpgradePhase.REPLICATING) {
+    /**
+     * The fenced program answered. A proof received in time commits the switchover; anything else aborts the
+     * attempt (Blue is unfenced unless the agent says it never fenced).
+     */
+    private Decision onSwitchoverResult(UpgradeState state, Dispatch dispatch, SpecificRecord result, Instant now) {
+        if (result instanceof SwitchoverProven proven) {
+            Instant deadline = state.switchover().deadline().orElse(Instant.MAX);
+            if (now.isAfter(deadline.plus(grace))) {
+                return abort(state, dispatch, FailureReason.TIMEOUT, "the proof arrived at " + now + ", after the deadline "
+                        + deadline + " (switchoverTimeout " + SwitchoverPlan.timeout(state.plan()).toMillis() + " ms)",
+                        List.of(), now.toEpochMilli() - proven.getFencedAt().toEpochMilli(), true, now);
+            }
+            Details.Summary summary = Details.of(result);
+            List<SpecificRecord> events = new ArrayList<>();
+            proven.getDatabases().stream().filter(db -> db.getVerification() != null).forEach(db -> events.add(
+                    new DataVerificationRecorded(state.upgradeId(), eventIds.get(), dispatch.commandId(), now, db.getDatabase(),
+                            db.getVerification().stream().allMatch(t -> t.getMatched()), Commands.verifyMode(state.plan()),
+                            db.getVerification())));
+            events.add(new StepCompleted(state.upgradeId(), eventIds.get(), dispatch.commandId(), now, dispatch.step(),
+                    summary.summary(), summary.details()));
+            Decision decision = new Decision(events, List.of());
+            return decision.and(advance(fold(state, decision), now));
+        }
+        if (result instanceof SwitchoverAbandoned abandoned) {
+            return abort(state, dispatch, abandoned.getReason(), abandoned.getMessage(), abandoned.getFindings(),
+                    abandoned.getFencedMs(), abandoned.getFencedAt() != null, now);
+        }
+        if (result instanceof StepFailed failed) {
+            return abort(state, dispatch, failed.getReason(), failed.getMessage(), List.of(), null, true, now);
+        }
+        return abort(state, dispatch, FailureReason.INTERNAL, "unexpected answer " + result.getSchema().getName(), List.of(),
+                null, true, now);
+    }
+
+    /**
+     * Time passed: a switchover whose proof has not arrived by its deadline plus the grace is aborted and Blue
+     * unfenced, whatever became of the agent doing it (dead, stuck, partitioned away).
+     */
+    public Decision onTick(UpgradeState state, Instant now) {
+        if (state.phase() != UpgradePhase.SWITCHING_OVER || state.switchover().deadline().isEmpty()) {
             return Decision.none();
+        }
+        Optional<Dispatch> running = state.inFlight(PhasePlan.RUN_SWITCHOVER);
+        Instant deadline = state.switchover().deadline().get();
+        if (running.isEmpty() || !now.isAfter(deadline.plus(grace))) {
+            return Decision.none();
+        }
+        return abort(state, running.get(), FailureReason.TIMEOUT, "no answer from the pg-agent by the deadline " + deadline
+                + " (switchoverTimeout " + SwitchoverPlan.timeout(state.plan()).toMillis() + " ms): Blue is unfenced by "
+                + "whichever pg-agent takes the command", List.of(), null, true, now);
+    }
+
+    /**
+     * Ends a switchover attempt without repointing: records why, returns to REPLICATING (where the lag gate and
+     * an approval start the next attempt), unfences Blue, and stops in FAILED when the plan's attempts are used.
+     */
+    private Decision abort(UpgradeState state, Dispatch dispatch, FailureReason reason, String message,
+                           List<GuardrailFinding> findings, Long fencedMs, boolean unfence, Instant now) {
+        int attempt = state.switchover().attempt();
+        boolean last = state.switchover().attempts() >= SwitchoverPlan.attempts(state.plan());
+        StepFailureRecorded recorded = new StepFailureRecorded(state.upgradeId(), eventIds.get(), dispatch.commandId(), now,
+                dispatch.step(), reason, !last, null, message);
+        SwitchoverAborted aborted = new SwitchoverAborted(state.upgradeId(), eventIds.get(), dispatch.commandId(), now,
+                message, attempt, fencedMs, findings, last ? UpgradePhase.FAILED : UpgradePhase.REPLICATING);
+        PhaseEntered back = new PhaseEntered(state.upgradeId(), eventIds.get(), null, now, UpgradePhase.REPLICATING,
+                state.phase());
+        Decision decision = new Decision(List.of(recorded, aborted, back), List.of());
+        if (unfence) {
+            for (String database : state.plan().getDatabases()) {
+                decision = decision.and(dispatch(fold(state, decision), PhasePlan.RELEASE_FENCE, database, now));
+            }
+        }
+        if (last) {
+            decision = decision.and(fail(fold(state, decision), reason, true, "Switchover attempt " + attempt + " of "
+                    + SwitchoverPlan.attempts(state.plan()) + " aborted: " + message + "; Blue " + (unfence
+                    ? "is being unfenced" : "was never fenced"), now));
+        }
+        return decision;
+    }
+
+    private Decision recordVerification(UpgradeState state, Dispatch dispatch, DataVerified verified, Instant now) {
+        DataVerificationRecorded recorded = new DataVerificationRecorded(state.upgradeId(), eventIds.get(), dispatch.commandId(),
+                now, dispatch.database(), verified.getMatched(), verified.getMode(), verified.getTables());
+        if (verified.getMatched()) {
+            return new Decision(List.of(recorded), List.of());
+        }
+        List<String> tables = verified.getTables().stream().filter(t -> !t.getMatched()).map(t -> t.getTable()).toList();
+        AlertRaised alert = new AlertRaised(state.upgradeId(), now, state.upgradeId() + "/DATA_MISMATCH/" + dispatch.database(),
+                AlertKind.DATA_MISMATCH, Severity.CRITICAL, dispatch.database(), (double) tables.size(), 0.0,
+                "Green does not match the fenced Blue in " + dispatch.database() + ": " + String.join(", ", tables)
+                        + "; Green already serves writes: compare the tables by hand (GET /upgrades/" + state.upgradeId()
+                        + "/events has the per-table figures) before Blue is deleted");
+        return new Decision(List.of(recorded), List.of(new Outbound(Topics.ALERTS, alert)));
+    }
+
+    /**
+     * Every database has stayed under the lag threshold for the hold time, on fresh samples.
+     *
+     * @param errorsSeen the subscriptions' error counts in the last samples ({@code apply|db}, {@code sync|db})
+     */
+    public Decision onLagHeld(UpgradeState state, Map<String, Long> errorsSeen, Instant now) {
+        if (state.phase() != UpgradePhase.REPLICATING || !state.pending().isEmpty()) {
+            return Decision.none(); // e.g. Blue still being unfenced after an aborted attempt
         }
         Decision ready = enter(state, UpgradePhase.READY_FOR_SWITCHOVER, now);
         UpgradeState next = fold(state, ready);
         if (state.plan().getSwitchoverMode() == SwitchoverMode.AUTOMATIC) {
-            return ready.and(approve(next, "automatic", now));
+            return ready.and(approve(next, "automatic", errorsSeen, now));
         }
         return ready;
     }
 
-    public Decision approve(UpgradeState state, String by, Instant now) {
+    /**
+     * Starts the switchover. The approval itself re-checks nothing here: the agent measures the guardrails right
+     * before it fences, so an approval given hours after the gate opened still fences only on fresh figures.
+     */
+    public Decision approve(UpgradeState state, String by, Map<String, Long> errorsSeen, Instant now) {
         if (state.phase() != UpgradePhase.READY_FOR_SWITCHOVER) {
             throw new SagaRefusal("Upgrade " + state.upgradeId() + " is in " + state.phase()
                     + ": switchover can be approved only in READY_FOR_SWITCHOVER (lag held under the threshold)");
         }
-        SwitchoverApproved approved = new SwitchoverApproved(state.upgradeId(), eventIds.get(), null, now, by);
+        SwitchoverApproved approved = new SwitchoverApproved(state.upgradeId(), eventIds.get(), null, now, by, errorsSeen);
         Decision decision = new Decision(List.of(approved), List.of());
         return decision.and(enter(UpgradeState.apply(state, approved), UpgradePhase.SWITCHING_OVER, now));
     }
@@ -127,8 +265,8 @@ public final class Saga {
         if (state.isTerminal() || state.phase() == UpgradePhase.ROLLING_BACK) {
             throw new SagaRefusal("Upgrade " + state.upgradeId() + " is " + state.phase() + ": nothing to roll back");
         }
-        if (state.everDone().contains("SwapEndpoints")) {
-            throw new SagaRefusal("Upgrade " + state.upgradeId() + " has repointed to Green: rolling back now would lose "
+        if (state.everDone().contains(PhasePlan.RUN_SWITCHOVER)) {
+            throw new SagaRefusal("Upgrade " + state.upgradeId() + " has switched over to Green: rolling back now would lose "
                     + "writes made on Green; upgrade again instead");
         }
         RollbackStarted started = new RollbackStarted(state.upgradeId(), eventIds.get(), null, now, reason, by);
@@ -210,8 +348,14 @@ public final class Saga {
     private Decision enter(UpgradeState state, UpgradePhase phase, Instant now) {
         PhaseEntered entered = new PhaseEntered(state.upgradeId(), eventIds.get(), null, now, phase, state.phase());
         List<SpecificRecord> events = new ArrayList<>(List.of(entered));
+        List<Outbound> published = new ArrayList<>();
         if (phase == UpgradePhase.REPLICATING) {
             events.add(replicationEstablished(state, now));
+        }
+        if (phase == UpgradePhase.CLEANING_UP) {
+            WriterEndpointChanged endpoint = writerEndpoint(state, now);
+            events.add(endpoint);
+            published.add(new Outbound(Topics.ENDPOINTS, endpoint));
         }
         if (phase == UpgradePhase.COMPLETED) {
             Map<String, String> data = state.data();
@@ -221,7 +365,7 @@ public final class Saga {
                     "Green serves " + String.join(", ", state.plan().getDatabases()) + " at " + host + ":" + port,
                     host, port == null ? null : Integer.valueOf(port), null));
         }
-        Decision decision = new Decision(events, List.of());
+        Decision decision = new Decision(events, published);
         UpgradeState next = fold(state, decision);
         if (phase == UpgradePhase.COMPLETED || PhasePlan.gated(phase)) {
             return decision;
@@ -230,6 +374,16 @@ public final class Saga {
     }
 
     private Decision dispatch(UpgradeState state, String step, String database, Instant now) {
+        if (step.equals(PhasePlan.RUN_SWITCHOVER)) {
+            SwitchoverStarted started = new SwitchoverStarted(state.upgradeId(), eventIds.get(), null, now,
+                    state.switchover().attempt() + 1, now.plus(SwitchoverPlan.timeout(state.plan())));
+            return new Decision(List.of(started), List.of()).and(dispatchCommand(UpgradeState.apply(state, started), step,
+                    database, now));
+        }
+        return dispatchCommand(state, step, database, now);
+    }
+
+    private Decision dispatchCommand(UpgradeState state, String step, String database, Instant now) {
         String key = database == null ? step : step + "|" + database;
         int attempt = state.attempt(key) + 1;
         String commandId = Commands.commandId(state.upgradeId(), key, attempt);
@@ -237,6 +391,19 @@ public final class Saga {
         StepDispatched dispatched = new StepDispatched(state.upgradeId(), eventIds.get(), null, now, commandId, step,
                 command.topic(), attempt, database);
         return new Decision(List.of(dispatched), List.of(command));
+    }
+
+    /** Where applications write from now on: Green's endpoint, or Blue's name after the identifiers were swapped. */
+    private WriterEndpointChanged writerEndpoint(UpgradeState state, Instant now) {
+        Map<String, String> data = state.data();
+        RepointMethod method = SwitchoverPlan.repoint(state.plan());
+        boolean renamed = method == RepointMethod.RENAME && data.containsKey(Details.WRITER_HOST);
+        String host = renamed ? data.get(Details.WRITER_HOST) : data.get(Details.GREEN_HOST);
+        String port = renamed ? data.get(Details.WRITER_PORT) : data.get(Details.GREEN_PORT);
+        String fencedAt = data.get(Details.FENCED_AT);
+        return new WriterEndpointChanged(state.upgradeId(), eventIds.get(), null, now, state.plan().getBlue().getIdentifier(),
+                state.plan().getBlue().getHost(), state.plan().getBlue().getPort(), host, port == null ? 0 : Integer.parseInt(port),
+                state.plan().getDatabases(), method, fencedAt == null ? null : Instant.ofEpochMilli(Long.parseLong(fencedAt)));
     }
 
     private ReplicationEstablished replicationEstablished(UpgradeState state, Instant now) {
@@ -256,7 +423,7 @@ public final class Saga {
         if (result instanceof DataVerified verified && !verified.getMatched()) {
             return Optional.of("Green does not match Blue in " + verified.getTables().stream().filter(t -> !t.getMatched())
                     .map(t -> t.getTable() + " (Blue " + t.getBlueRows() + " rows, Green " + t.getGreenRows() + " rows)")
-                    .reduce((a, b) -> a + ", " + b).orElse("some tables") + "; Blue stays fenced: roll back to unfence it");
+                    .reduce((a, b) -> a + ", " + b).orElse("some tables") + " (Green at the drain point against the fenced Blue)");
         }
         return Optional.empty();
     }
@@ -284,6 +451,10 @@ public final class Saga {
         }
         if (plan.getLagThresholdBytes() < 0 || plan.getHoldDurationMs() < 0) {
             throw new InvalidPlanException("Lag threshold and hold duration must not be negative");
+        }
+        String switchover = SwitchoverPlan.invalid(plan);
+        if (switchover != null) {
+            throw new InvalidPlanException(switchover);
         }
     }
 

@@ -2,12 +2,16 @@ package io.bluegreen.coordinator.saga;
 
 import io.bluegreen.schemas.common.UpgradePhase;
 import io.bluegreen.schemas.common.UpgradePlan;
+import io.bluegreen.schemas.event.DataVerificationRecorded;
 import io.bluegreen.schemas.event.PhaseEntered;
+import io.bluegreen.schemas.event.RetryRequested;
 import io.bluegreen.schemas.event.RollbackStarted;
 import io.bluegreen.schemas.event.StepCompleted;
 import io.bluegreen.schemas.event.StepDispatched;
 import io.bluegreen.schemas.event.StepFailureRecorded;
+import io.bluegreen.schemas.event.SwitchoverAborted;
 import io.bluegreen.schemas.event.SwitchoverApproved;
+import io.bluegreen.schemas.event.SwitchoverStarted;
 import io.bluegreen.schemas.event.UpgradeFailed;
 import io.bluegreen.schemas.event.UpgradeRequested;
 import org.apache.avro.specific.SpecificRecord;
@@ -29,11 +33,12 @@ import java.util.Set;
  * @param data         what steps produced: green endpoint, snapshot LSN, snapshots, ...
  * @param failedPhase  the phase an upgrade failed in (resumed by a retry)
  * @param lastFailure  the message of the last failure, for humans
+ * @param switchover   attempts, the current deadline, what the monitor last saw, a mismatch found after repoint
  */
 public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phase, Map<String, Dispatch> pending,
                            Set<String> completed, Set<String> everDone, Map<String, String> data,
                            boolean switchoverApproved, Optional<UpgradePhase> failedPhase, Optional<String> lastFailure,
-                           Map<String, Integer> attempts) {
+                           Map<String, Integer> attempts, SwitchoverState switchover) {
 
     public static UpgradeState fold(List<? extends SpecificRecord> events) {
         UpgradeState state = null;
@@ -47,7 +52,7 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
     public static UpgradeState apply(UpgradeState state, SpecificRecord event) {
         if (event instanceof UpgradeRequested requested) {
             return new UpgradeState(requested.getUpgradeId(), requested.getPlan(), UpgradePhase.REQUESTED, Map.of(),
-                    Set.of(), Set.of(), Map.of(), false, Optional.empty(), Optional.empty(), Map.of());
+                    Set.of(), Set.of(), Map.of(), false, Optional.empty(), Optional.empty(), Map.of(), SwitchoverState.NONE);
         }
         if (state == null) {
             throw new IllegalStateException("An upgrade's history must begin with UpgradeRequested, not "
@@ -59,8 +64,9 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
             boolean keep = next == UpgradePhase.FAILED
                     || (entered.getPreviousPhase() == UpgradePhase.FAILED && next != UpgradePhase.ROLLING_BACK);
             return new UpgradeState(state.upgradeId, state.plan, next, keep ? state.pending : Map.of(),
-                    keep ? state.completed : Set.of(), state.everDone, state.data, state.switchoverApproved,
-                    state.failedPhase, state.lastFailure, state.attempts);
+                    keep ? state.completed : Set.of(), state.everDone, state.data,
+                    next != UpgradePhase.REPLICATING && state.switchoverApproved,
+                    state.failedPhase, state.lastFailure, state.attempts, state.switchover);
         }
         if (event instanceof StepDispatched dispatched) {
             Map<String, Dispatch> pending = new LinkedHashMap<>(state.pending);
@@ -91,16 +97,29 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
             pending.remove(failure.getCausationId());
             return new UpgradeState(state.upgradeId, state.plan, state.phase, pending, state.completed, state.everDone,
                     state.data, state.switchoverApproved, state.failedPhase, Optional.of(failure.getMessage()),
-                    state.attempts);
+                    state.attempts, state.switchover);
         }
         if (event instanceof UpgradeFailed failed) {
             return new UpgradeState(state.upgradeId, state.plan, state.phase, state.pending, state.completed,
                     state.everDone, state.data, state.switchoverApproved, Optional.of(failed.getPhase()),
-                    Optional.of(failed.getMessage()), state.attempts);
+                    Optional.of(failed.getMessage()), state.attempts, state.switchover);
         }
-        if (event instanceof SwitchoverApproved) {
+        if (event instanceof SwitchoverApproved approved) {
             return new UpgradeState(state.upgradeId, state.plan, state.phase, state.pending, state.completed,
-                    state.everDone, state.data, true, state.failedPhase, state.lastFailure, state.attempts);
+                    state.everDone, state.data, true, state.failedPhase, state.lastFailure, state.attempts,
+                    state.switchover.approved(approved.getErrorsSeen()));
+        }
+        if (event instanceof SwitchoverStarted started) {
+            return state.with(state.switchover.started(started.getAttempt(), started.getDeadline()));
+        }
+        if (event instanceof SwitchoverAborted) {
+            return state.with(state.switchover.ended());
+        }
+        if (event instanceof RetryRequested) {
+            return state.with(state.switchover.retried());
+        }
+        if (event instanceof DataVerificationRecorded verified) {
+            return state.with(state.switchover.verified(verified.getMatched()));
         }
         if (event instanceof RollbackStarted) {
             return state;
@@ -111,7 +130,17 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
     private UpgradeState with(Map<String, Dispatch> pending, Set<String> completed, Set<String> everDone,
                               Map<String, String> data, Map<String, Integer> attempts) {
         return new UpgradeState(upgradeId, plan, phase, Map.copyOf(pending), Set.copyOf(completed), Set.copyOf(everDone),
-                Map.copyOf(data), switchoverApproved, failedPhase, lastFailure, Map.copyOf(attempts));
+                Map.copyOf(data), switchoverApproved, failedPhase, lastFailure, Map.copyOf(attempts), switchover);
+    }
+
+    private UpgradeState with(SwitchoverState next) {
+        return new UpgradeState(upgradeId, plan, phase, pending, completed, everDone, data, switchoverApproved, failedPhase,
+                lastFailure, attempts, next);
+    }
+
+    /** The pending dispatch of a step, if one is in flight. */
+    public Optional<Dispatch> inFlight(String step) {
+        return pending.values().stream().filter(d -> d.step().equals(step)).findFirst();
     }
 
     /** The attempt a stage key was last dispatched with (0 when never). */

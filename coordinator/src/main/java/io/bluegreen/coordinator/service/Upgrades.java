@@ -11,6 +11,7 @@ import io.bluegreen.coordinator.saga.UpgradeState;
 import io.bluegreen.schemas.common.UpgradePhase;
 import io.bluegreen.schemas.common.UpgradePlan;
 import io.bluegreen.schemas.monitor.ReplicationLagMeasured;
+import io.bluegreen.schemas.result.StepInProgress;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -34,11 +35,17 @@ public final class Upgrades {
 
     private static final Logger LOG = LoggerFactory.getLogger(Upgrades.class);
 
-    /** One upgrade: its history, the state folded from it, and its lag gate while replicating. */
+    /** One upgrade: its history, the state folded from it, its lag gate while replicating, progress of long steps. */
     public static final class Upgrade {
         private final List<SpecificRecord> events = new ArrayList<>();
+        private final Map<String, String> progress = new java.util.LinkedHashMap<>();
         private UpgradeState state;
         private LagGate gate;
+
+        /** What long steps in flight last reported, by stage key (not part of the history). */
+        public synchronized Map<String, String> progress() {
+            return Map.copyOf(progress);
+        }
 
         public synchronized UpgradeState state() {
             return state;
@@ -52,12 +59,15 @@ public final class Upgrades {
     private final EventLog log;
     private final Saga saga;
     private final Clock clock;
+    private final Duration maxSampleAge;
     private final Map<String, Upgrade> upgrades = new ConcurrentHashMap<>();
 
-    public Upgrades(EventLog log, Saga saga, Clock clock) {
+    /** @param maxSampleAge lag samples older than this when they arrive are ignored by the lag gate */
+    public Upgrades(EventLog log, Saga saga, Clock clock, Duration maxSampleAge) {
         this.log = log;
         this.saga = saga;
         this.clock = clock;
+        this.maxSampleAge = maxSampleAge;
     }
 
     /** Rebuilds every upgrade from the log and re-sends the commands still waiting for an answer. */
@@ -96,7 +106,25 @@ public final class Upgrades {
             return;
         }
         synchronized (upgrade) {
+            String causation = String.valueOf(((GenericRecord) result).get("causationId"));
+            Dispatch dispatch = upgrade.state.pending().get(causation);
+            if (result instanceof StepInProgress inProgress && dispatch != null) {
+                upgrade.progress.put(dispatch.key(), inProgress.getDetail());
+            } else if (dispatch != null) {
+                upgrade.progress.remove(dispatch.key());
+            }
             commit(upgradeId, upgrade, saga.onResult(upgrade.state, result, clock.instant()));
+        }
+    }
+
+    /** Lets deadlines pass: aborts a switchover whose proof did not arrive in time. */
+    public void tick() {
+        for (Upgrade upgrade : upgrades.values()) {
+            synchronized (upgrade) {
+                if (upgrade.state != null && upgrade.state.phase() == UpgradePhase.SWITCHING_OVER) {
+                    commit(upgrade.state.upgradeId(), upgrade, saga.onTick(upgrade.state, clock.instant()));
+                }
+            }
         }
     }
 
@@ -106,17 +134,19 @@ public final class Upgrades {
             return;
         }
         synchronized (upgrade) {
-            if (upgrade.state.phase() != UpgradePhase.REPLICATING) {
+            UpgradePhase phase = upgrade.state.phase();
+            if (phase != UpgradePhase.REPLICATING && phase != UpgradePhase.READY_FOR_SWITCHOVER) {
                 upgrade.gate = null;
                 return;
             }
             if (upgrade.gate == null) {
                 UpgradePlan plan = upgrade.state.plan();
                 upgrade.gate = new LagGate(plan.getDatabases(), plan.getLagThresholdBytes(),
-                        Duration.ofMillis(plan.getHoldDurationMs()));
+                        Duration.ofMillis(plan.getHoldDurationMs()), maxSampleAge);
             }
-            if (upgrade.gate.observe(sample, clock.instant())) {
-                commit(sample.getUpgradeId(), upgrade, saga.onLagHeld(upgrade.state, clock.instant()));
+            if (upgrade.gate.observe(sample, clock.instant()) && phase == UpgradePhase.REPLICATING) {
+                commit(sample.getUpgradeId(), upgrade, saga.onLagHeld(upgrade.state, upgrade.gate.errorsSeen(),
+                        clock.instant()));
             }
         }
     }
@@ -124,7 +154,8 @@ public final class Upgrades {
     public Upgrade approve(String upgradeId, String by) {
         Upgrade upgrade = require(upgradeId);
         synchronized (upgrade) {
-            commit(upgradeId, upgrade, saga.approve(upgrade.state, by, clock.instant()));
+            Map<String, Long> errorsSeen = upgrade.gate == null ? Map.of() : upgrade.gate.errorsSeen();
+            commit(upgradeId, upgrade, saga.approve(upgrade.state, by, errorsSeen, clock.instant()));
         }
         return upgrade;
     }

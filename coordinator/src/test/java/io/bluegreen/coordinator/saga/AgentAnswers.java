@@ -4,7 +4,15 @@ import io.bluegreen.schemas.command.aws.CloneCluster;
 import io.bluegreen.schemas.command.aws.ReadSnapshotLsnFromLog;
 import io.bluegreen.schemas.command.aws.UpgradeEngine;
 import io.bluegreen.schemas.command.pg.ReadSnapshotLsn;
+import io.bluegreen.schemas.command.aws.SwapEndpoints;
 import io.bluegreen.schemas.command.pg.RunPreflight;
+import io.bluegreen.schemas.command.pg.RunSwitchover;
+import io.bluegreen.schemas.command.pg.VerifyData;
+import io.bluegreen.schemas.common.DatabaseHandover;
+import io.bluegreen.schemas.common.TableVerification;
+import io.bluegreen.schemas.result.DataVerified;
+import io.bluegreen.schemas.result.EndpointsSwapped;
+import io.bluegreen.schemas.result.SwitchoverProven;
 import io.bluegreen.schemas.common.ClusterRef;
 import io.bluegreen.schemas.common.SnapshotLsnMethod;
 import io.bluegreen.schemas.result.ClusterReady;
@@ -47,6 +55,20 @@ public final class AgentAnswers {
         }
         if (command instanceof UpgradeEngine upgrade) {
             return new EngineUpgraded(up, id, step, attempt, at, upgrade.getCluster(), "17.9");
+        }
+        if (command instanceof RunSwitchover run) {
+            List<DatabaseHandover> handovers = run.getDatabases().stream().map(db -> new DatabaseHandover(
+                    db.getBlue().getDatabase(), "0/5000000", "0/5000100", 1, 2, 3, "snap-" + db.getBlue().getDatabase(),
+                    null)).toList();
+            return new SwitchoverProven(up, id, step, attempt, at, at.minusMillis(40), at, handovers,
+                    Map.of("fence", 3L, "drain", 30L, "sequences", 4L));
+        }
+        if (command instanceof VerifyData verify) {
+            return new DataVerified(up, id, step, attempt, at, true, verify.getMode(),
+                    List.of(new TableVerification("public.orders", 10L, 10L, null, null, true)));
+        }
+        if (command instanceof SwapEndpoints) {
+            return new EndpointsSwapped(up, id, step, attempt, at, "orders.local", 5432, "orders", "orders-old");
         }
         return new StepSucceeded(up, id, step, attempt, at, step + " done", false, Map.of());
     }

@@ -7,6 +7,16 @@ import io.bluegreen.schemas.command.aws.UpgradeEngine;
 import io.bluegreen.schemas.command.pg.AdvanceSlot;
 import io.bluegreen.schemas.command.pg.CreateSubscription;
 import io.bluegreen.schemas.command.pg.RunPreflight;
+import io.bluegreen.schemas.command.pg.RunSwitchover;
+import io.bluegreen.schemas.command.pg.UnfenceWrites;
+import io.bluegreen.schemas.common.AlertKind;
+import io.bluegreen.schemas.common.GuardrailFinding;
+import io.bluegreen.schemas.common.RepointMethod;
+import io.bluegreen.schemas.event.DataVerificationRecorded;
+import io.bluegreen.schemas.event.SwitchoverAborted;
+import io.bluegreen.schemas.event.WriterEndpointChanged;
+import io.bluegreen.schemas.monitor.AlertRaised;
+import io.bluegreen.schemas.result.SwitchoverAbandoned;
 import io.bluegreen.schemas.command.pg.VerifyData;
 import io.bluegreen.schemas.common.ClusterRef;
 import io.bluegreen.schemas.common.Engine;
@@ -55,8 +65,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SagaTest {
 
     private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    private static final Duration GRACE = Duration.ofSeconds(2);
+    private static final Duration FRESH = Duration.ofSeconds(15);
     private final AtomicInteger ids = new AtomicInteger();
-    private final Saga saga = new Saga(() -> "ev-" + ids.incrementAndGet());
+    private final Saga saga = new Saga(() -> "ev-" + ids.incrementAndGet(), GRACE);
     private final List<SpecificRecord> history = new ArrayList<>();
     private final List<Outbound> sent = new ArrayList<>();
     private UpgradeState state;
@@ -77,7 +89,8 @@ class SagaTest {
     }
 
     private List<Outbound> unanswered() {
-        return sent.stream().filter(o -> state.pending().containsKey(commandId(o.command()))).toList();
+        return sent.stream().filter(o -> o.command().getSchema().getField("commandId") != null)
+                .filter(o -> state.pending().containsKey(commandId(o.command()))).toList();
     }
 
     private static String commandId(SpecificRecord command) {
@@ -88,7 +101,10 @@ class SagaTest {
     private void answerAll(Function<SpecificRecord, SpecificRecord> answers) {
         for (int round = 0; round < 50 && !state.pending().isEmpty(); round++) {
             for (Outbound out : unanswered()) {
-                apply(saga.onResult(state, answers.apply(out.command()), T0));
+                SpecificRecord answer = answers.apply(out.command());
+                if (answer != null) {
+                    apply(saga.onResult(state, answer, T0));
+                }
             }
         }
     }
@@ -108,7 +124,7 @@ class SagaTest {
     }
 
     private List<String> stepsSent() {
-        return sent.stream().map(o -> o.command().getSchema().getName()).toList();
+        return sent.stream().filter(o -> !o.topic().equals(Topics.ALERTS)).map(o -> o.command().getSchema().getName()).toList();
     }
 
     @Test
@@ -136,20 +152,34 @@ class SagaTest {
                 .map(e -> (ReplicationEstablished) e).findFirst().orElseThrow();
         assertEquals(6543, established.getGreen().getPort());
 
-        LagGate gate = new LagGate(state.plan().getDatabases(), 1024, Duration.ofSeconds(30));
+        LagGate gate = new LagGate(state.plan().getDatabases(), 1024, Duration.ofSeconds(30), FRESH);
         assertFalse(gate.observe(lag("app", 10, T0), T0));
-        assertFalse(gate.observe(lag("billing", 10, T0), T0.plusSeconds(29)), "held for less than 30 s");
-        assertTrue(gate.observe(lag("billing", 10, T0.plusSeconds(29)), T0.plusSeconds(31)));
-        apply(saga.onLagHeld(state, T0.plusSeconds(31)));
+        assertFalse(gate.observe(lag("billing", 10, T0), T0.plusSeconds(1)), "held for less than 30 s");
+        for (int s = 5; s <= 30; s += 5) {
+            gate.observe(lag("app", 10, T0.plusSeconds(s)), T0.plusSeconds(s));
+            gate.observe(lag("billing", 10, T0.plusSeconds(s)), T0.plusSeconds(s));
+        }
+        assertTrue(gate.observe(lag("billing", 10, T0.plusSeconds(31)), T0.plusSeconds(31)));
+        apply(saga.onLagHeld(state, gate.errorsSeen(), T0.plusSeconds(31)));
         assertEquals(UpgradePhase.READY_FOR_SWITCHOVER, state.phase(), "manual mode waits for an approval");
-        apply(saga.approve(state, "bob", T0.plusSeconds(40)));
+        apply(saga.approve(state, "bob", Map.of("apply|app", 2L), T0.plusSeconds(40)));
         answerAll(SagaTest::success);
         assertEquals(UpgradePhase.COMPLETED, state.phase());
         List<String> switchover = stepsSent().subList(stepsSent().indexOf("AnalyzeDatabase"), stepsSent().size());
-        assertEquals(List.of("AnalyzeDatabase", "AnalyzeDatabase", "FenceWrites", "FenceWrites", "DrainReplication",
-                "DrainReplication", "SyncSequences", "SyncSequences", "VerifyData", "VerifyData", "SwapEndpoints",
-                "DropSubscription", "DropSubscription", "DropPublicationAndSlot", "DropPublicationAndSlot"), switchover,
-                "the fenced window holds only what correctness needs: fence, drain, sequences, verify, repoint");
+        assertEquals(List.of("AnalyzeDatabase", "AnalyzeDatabase", "RunSwitchover", "SwapEndpoints", "WriterEndpointChanged",
+                "VerifyData", "VerifyData", "DropSubscription", "DropSubscription", "DropPublicationAndSlot",
+                "DropPublicationAndSlot"), switchover,
+                "one fenced program, then the repoint; verification and cleanup after it");
+        RunSwitchover run = (RunSwitchover) sent.stream().filter(o -> o.command() instanceof RunSwitchover).findFirst()
+                .orElseThrow().command();
+        assertEquals(T0.plus(SwitchoverPlan.DEFAULT_TIMEOUT), run.getDeadline(), "dispatched after ANALYZE, at T0 here");
+        assertEquals(2L, run.getDatabases().get(0).getApplyErrorsSeen(), "the monitor's last count reaches the guardrail");
+        assertEquals(null, run.getVerifyMode(), "verification happens after repoint by default");
+        WriterEndpointChanged endpoint = (WriterEndpointChanged) sent.stream().filter(o -> o.topic().equals(Topics.ENDPOINTS))
+                .findFirst().orElseThrow().command();
+        assertEquals(RepointMethod.RENAME, endpoint.getMethod());
+        assertEquals("orders.local", endpoint.getHost(), "after the rename Blue's name reaches Green");
+        assertTrue(history.stream().anyMatch(e -> e instanceof DataVerificationRecorded v && v.getMatched()));
         List<UpgradePhase> last = phases().subList(phases().size() - 3, phases().size());
         assertEquals(List.of(UpgradePhase.SWITCHING_OVER, UpgradePhase.CLEANING_UP, UpgradePhase.COMPLETED), last);
         assertInstanceOf(UpgradeCompleted.class, history.get(history.size() - 1));
@@ -163,7 +193,7 @@ class SagaTest {
         assertFalse(stepsSent().contains("ReadSnapshotLsnFromLog"));
         assertTrue(stepsSent().contains("AdvanceOrigin"));
         assertFalse(stepsSent().contains("CreateSubscription"), "the origin way creates the subscription itself");
-        apply(saga.onLagHeld(state, T0));
+        apply(saga.onLagHeld(state, Map.of(), T0));
         assertEquals(UpgradePhase.SWITCHING_OVER, state.phase(), "automatic mode approves itself");
         assertTrue(state.switchoverApproved());
     }
@@ -198,34 +228,210 @@ class SagaTest {
         assertEquals(UpgradePhase.FAILED, state.phase());
         assertEquals(1, sent.size(), "nothing but the preflight was sent");
         assertTrue(state.lastFailure().orElseThrow().contains("public.audit has no primary key"));
+        assertFalse(state.completed().contains("RunPreflight"), "a preflight with errors is a failure, not a completion");
+
+        apply(saga.retry(state, "alice", T0));
+        assertEquals(List.of("RunPreflight", "RunPreflight"), stepsSent(), "the retry runs the preflight again");
+        answerAll(SagaTest::success);
+        assertEquals(UpgradePhase.REPLICATING, state.phase());
     }
 
     @Test
-    void aMismatchAtVerificationFailsAndRollbackUnfencesDropsAndDeletesGreen() {
+    void aMismatchFoundAfterRepointRaisesACriticalAlertFailsTheStepAndARetryVerifiesAgain() {
         apply(saga.start("upg-1", plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.AUTOMATIC), "alice", T0));
         answerAll(SagaTest::success);
-        apply(saga.onLagHeld(state, T0));
-        answerAll(command -> command instanceof VerifyData ? new DataVerified("upg-1", commandId(command), "VerifyData",
-                1, T0, false, VerifyMode.ROW_COUNT, List.of(new TableVerification("public.orders", 10L, 9L, null, null, false)))
-                : success(command));
+        apply(saga.onLagHeld(state, Map.of(), T0));
+        Function<SpecificRecord, SpecificRecord> mismatch = command -> command instanceof VerifyData
+                ? new DataVerified("upg-1", commandId(command), "VerifyData", 1, T0, false, VerifyMode.ROW_COUNT,
+                List.of(new TableVerification("public.orders", 10L, 9L, null, null, false)))
+                : success(command);
+        answerAll(mismatch);
         assertEquals(UpgradePhase.FAILED, state.phase());
+        assertEquals(UpgradePhase.CLEANING_UP, state.failedPhase().orElseThrow());
         assertTrue(state.lastFailure().orElseThrow().contains("public.orders (Blue 10 rows, Green 9 rows)"),
                 state.lastFailure().orElseThrow());
-        assertFalse(stepsSent().contains("SwapEndpoints"), "never repoint to a Green that does not match");
+        assertTrue(stepsSent().indexOf("SwapEndpoints") < stepsSent().indexOf("VerifyData"),
+                "verification runs after the repoint, outside the window");
+        assertTrue(state.switchover().mismatch(), "the upgrade is marked");
+        AlertRaised alert = (AlertRaised) sent.stream().filter(o -> o.topic().equals(Topics.ALERTS)).findFirst()
+                .orElseThrow().command();
+        assertEquals(AlertKind.DATA_MISMATCH, alert.getKind());
+        assertEquals(Severity.CRITICAL, alert.getSeverity());
+        DataVerificationRecorded recorded = (DataVerificationRecorded) history.stream()
+                .filter(e -> e instanceof DataVerificationRecorded).findFirst().orElseThrow();
+        assertEquals(9L, recorded.getTables().get(0).getGreenRows(), "per-table figures in the audit trail");
+        assertThrows(SagaRefusal.class, () -> saga.rollback(state, "mismatch", "alice", T0),
+                "Green has taken writes: no rollback");
+        assertFalse(stepsSent().contains("DropPublicationAndSlot"), "Blue's slot is kept for the investigation");
 
+        long verifiesBefore = stepsSent().stream().filter("VerifyData"::equals).count();
+        apply(saga.retry(state, "alice", T0));
+        assertEquals(verifiesBefore + 2, stepsSent().stream().filter("VerifyData"::equals).count(),
+                "a retry verifies again: a failed check is never skipped");
+        answerAll(SagaTest::success);
+        assertEquals(UpgradePhase.COMPLETED, state.phase());
+    }
+
+    @Test
+    void rollbackWhileTheSwitchoverIsInFlightUnfencesAndRemovesEverything() {
+        apply(saga.start("upg-1", plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.AUTOMATIC), "alice", T0));
+        answerAll(SagaTest::success);
+        apply(saga.onLagHeld(state, Map.of(), T0));
+        answerAll(command -> command instanceof RunSwitchover ? null : success(command));
+        assertTrue(state.inFlight("RunSwitchover").isPresent());
         int before = sent.size();
-        apply(saga.rollback(state, "verification mismatch", "alice", T0));
+        apply(saga.rollback(state, "changed our minds", "alice", T0));
         answerAll(SagaTest::success);
         assertEquals(UpgradePhase.ROLLED_BACK, state.phase());
         assertEquals(List.of("UnfenceWrites", "UnfenceWrites", "DropSubscription", "DropSubscription", "DeleteCluster",
-                "DropPublicationAndSlot", "DropPublicationAndSlot"), stepsSent().subList(before, sent.size()));
+                "DropPublicationAndSlot", "DropPublicationAndSlot"), stepsSent().subList(before, sent.size()),
+                "a fence that was attempted is undone even though it never answered");
+        UnfenceWrites unfence = (UnfenceWrites) sent.get(before).command();
+        assertFalse(unfence.getKeepGuards(), "a rollback removes the guards as well");
+    }
+
+    @Test
+    void aGuardrailRefusalFencesNothingAndReturnsToReplicatingWithTheReason() {
+        reachSwitchover(SwitchoverMode.MANUAL);
+        Outbound run = switchoverCommand();
+        GuardrailFinding prepared = new GuardrailFinding("app", "prepared_transactions", "1", "0",
+                "1 prepared transaction on app on BLUE (gid 'tx1'): commit or roll it back, then approve again");
+        apply(saga.onResult(state, new SwitchoverAbandoned("upg-1", commandId(run.command()), "RunSwitchover", 1, T0,
+                FailureReason.PRECONDITION_FAILED, "guardrails refused the fence", List.of(prepared), null, null, false), T0));
+        assertEquals(UpgradePhase.REPLICATING, state.phase());
+        SwitchoverAborted aborted = last(SwitchoverAborted.class);
+        assertEquals("prepared_transactions", aborted.getFindings().get(0).getCheck());
+        assertEquals(null, aborted.getFencedMs());
+        assertEquals(UpgradePhase.REPLICATING, aborted.getNextPhase());
+        assertTrue(state.pending().isEmpty(), "nothing was fenced, so nothing to unfence");
+        assertFalse(state.switchoverApproved(), "the next attempt needs the gate and an approval again");
+        assertThrows(SagaRefusal.class, () -> saga.approve(state, "bob", Map.of(), T0), "not READY any more");
+        apply(saga.onLagHeld(state, Map.of(), T0.plusSeconds(60)));
+        apply(saga.approve(state, "bob", Map.of(), T0.plusSeconds(61)));
+        answerAll(command -> command instanceof RunSwitchover ? null : success(command));
+        assertEquals("upg-1/RunSwitchover/2", commandId(switchoverCommand().command()), "a new attempt, a new id");
+        assertEquals(2, ((RunSwitchover) switchoverCommand().command()).getAttempt());
+    }
+
+    @Test
+    void aFailureInsideTheWindowUnfencesEveryDatabaseAndAnAutomaticPlanTriesAgainAfterTheHold() {
+        reachSwitchover(SwitchoverMode.AUTOMATIC);
+        Outbound run = switchoverCommand();
+        apply(saga.onResult(state, new SwitchoverAbandoned("upg-1", commandId(run.command()), "RunSwitchover", 1, T0,
+                FailureReason.TIMEOUT, "Green did not apply the marker", List.of(), T0.minusMillis(900), 900L, true), T0));
+        assertEquals(UpgradePhase.REPLICATING, state.phase());
+        assertEquals(900L, last(SwitchoverAborted.class).getFencedMs());
+        List<Outbound> releases = unanswered();
+        assertEquals(2, releases.size());
+        for (Outbound release : releases) {
+            assertTrue(((UnfenceWrites) release.command()).getKeepGuards(), "the disarmed guards stay for the next attempt");
+        }
+        assertTrue(saga.onLagHeld(state, Map.of(), T0).isEmpty(), "no new attempt while Blue is being unfenced");
+        answerAll(SagaTest::success);
+        apply(saga.onLagHeld(state, Map.of(), T0.plusSeconds(30)));
+        assertEquals(UpgradePhase.SWITCHING_OVER, state.phase(), "automatic mode tries again once the gate opens");
+    }
+
+    @Test
+    void theLastAllowedAttemptStopsInFailedFromWhereARetryWaitsForTheGateAgain() {
+        reachSwitchover(SwitchoverMode.AUTOMATIC);
+        for (int attempt = 1; attempt <= SwitchoverPlan.DEFAULT_ATTEMPTS; attempt++) {
+            Outbound run = switchoverCommand();
+            apply(saga.onResult(state, new StepFailed("upg-1", commandId(run.command()), "RunSwitchover", attempt, T0,
+                    FailureReason.INTERNAL, false, null, "agent stopping"), T0));
+            answerAll(SagaTest::success);
+            if (attempt < SwitchoverPlan.DEFAULT_ATTEMPTS) {
+                apply(saga.onLagHeld(state, Map.of(), T0));
+                answerAll(command -> command instanceof RunSwitchover ? null : success(command));
+            }
+        }
+        assertEquals(UpgradePhase.FAILED, state.phase());
+        assertEquals(UpgradePhase.REPLICATING, state.failedPhase().orElseThrow());
+        assertEquals(UpgradePhase.FAILED, last(SwitchoverAborted.class).getNextPhase());
+        apply(saga.retry(state, "alice", T0));
+        assertEquals(UpgradePhase.REPLICATING, state.phase());
+        assertEquals(0, state.switchover().attempts());
+    }
+
+    @Test
+    void noProofByTheDeadlineAbortsAndUnfencesWhateverHappenedToTheAgent() {
+        reachSwitchover(SwitchoverMode.MANUAL);
+        Instant deadline = state.switchover().deadline().orElseThrow();
+        assertTrue(saga.onTick(state, deadline.plus(GRACE)).isEmpty(), "the grace covers one hop");
+        apply(saga.onTick(state, deadline.plus(GRACE).plusMillis(1)));
+        assertEquals(UpgradePhase.REPLICATING, state.phase());
+        assertTrue(last(SwitchoverAborted.class).getReason().contains("no answer from the pg-agent by the deadline"));
+        assertEquals(List.of("UnfenceWrites", "UnfenceWrites"), unanswered().stream()
+                .map(o -> o.command().getSchema().getName()).toList());
+    }
+
+    @Test
+    void aProofThatArrivesAfterTheDeadlineIsNotTrusted() {
+        reachSwitchover(SwitchoverMode.MANUAL);
+        Instant late = state.switchover().deadline().orElseThrow().plus(GRACE).plusSeconds(1);
+        apply(saga.onResult(state, success(switchoverCommand().command()), late));
+        assertEquals(UpgradePhase.REPLICATING, state.phase());
+        assertFalse(sent.stream().anyMatch(o -> o.topic().equals(Topics.ENDPOINTS)), "no repoint");
+        assertEquals(2, unanswered().size(), "Blue unfenced");
+    }
+
+    @Test
+    void theEventRepointPublishesGreensEndpointInTheSameDecisionAsTheProof() {
+        UpgradePlan plan = plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.AUTOMATIC);
+        plan.setRepointMethod(RepointMethod.EVENT);
+        apply(saga.start("upg-1", plan, "alice", T0));
+        answerAll(SagaTest::success);
+        apply(saga.onLagHeld(state, Map.of(), T0));
+        answerAll(command -> command instanceof RunSwitchover ? null : success(command));
+        Decision proof = saga.onResult(state, success(switchoverCommand().command()), T0);
+        Outbound endpoint = proof.commands().stream().filter(o -> o.topic().equals(Topics.ENDPOINTS)).findFirst().orElseThrow();
+        WriterEndpointChanged changed = (WriterEndpointChanged) endpoint.command();
+        assertEquals("green.local", changed.getHost());
+        assertEquals(6543, changed.getPort());
+        assertEquals(T0.minusMillis(40), changed.getFencedAt());
+        apply(proof);
+        assertFalse(stepsSent().contains("SwapEndpoints"), "no rename");
+        answerAll(SagaTest::success);
+        assertEquals(UpgradePhase.COMPLETED, state.phase());
+    }
+
+    @Test
+    void switchoverSettingsOutsideTheirRangeAreRefused() {
+        UpgradePlan plan = plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.MANUAL);
+        plan.setSwitchoverTimeoutMs(500);
+        InvalidPlanException refusal = assertThrows(InvalidPlanException.class, () -> saga.start("upg-1", plan, "a", T0));
+        assertTrue(refusal.getMessage().contains("switchoverTimeoutMs 500"), refusal.getMessage());
+    }
+
+    private void reachSwitchover(SwitchoverMode mode) {
+        apply(saga.start("upg-1", plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, mode), "alice", T0));
+        answerAll(SagaTest::success);
+        apply(saga.onLagHeld(state, Map.of(), T0));
+        if (mode == SwitchoverMode.MANUAL) {
+            apply(saga.approve(state, "bob", Map.of(), T0));
+        }
+        answerAll(command -> command instanceof RunSwitchover ? null : success(command));
+        assertEquals(UpgradePhase.SWITCHING_OVER, state.phase());
+    }
+
+    private Outbound switchoverCommand() {
+        return unanswered().stream().filter(o -> o.command() instanceof RunSwitchover).findFirst().orElseThrow();
+    }
+
+    private <T> T last(Class<T> type) {
+        for (int i = history.size() - 1; i >= 0; i--) {
+            if (type.isInstance(history.get(i))) {
+                return type.cast(history.get(i));
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName());
     }
 
     @Test
     void rollbackAfterRepointIsRefused() {
         apply(saga.start("upg-1", plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.AUTOMATIC), "alice", T0));
         answerAll(SagaTest::success);
-        apply(saga.onLagHeld(state, T0));
+        apply(saga.onLagHeld(state, Map.of(), T0));
         answerAll(SagaTest::success);
         assertEquals(UpgradePhase.COMPLETED, state.phase());
         assertThrows(SagaRefusal.class, () -> saga.rollback(state, "late", "alice", T0));
@@ -252,25 +458,56 @@ class SagaTest {
     @Test
     void approvalBeforeTheLagGateOpensIsRefused() {
         apply(saga.start("upg-1", plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.MANUAL), "alice", T0));
-        SagaRefusal refusal = assertThrows(SagaRefusal.class, () -> saga.approve(state, "bob", T0));
+        SagaRefusal refusal = assertThrows(SagaRefusal.class, () -> saga.approve(state, "bob", Map.of(), T0));
         assertTrue(refusal.getMessage().contains("READY_FOR_SWITCHOVER"));
     }
 
     @Test
     void aLagSpikeRestartsTheHold() {
-        LagGate gate = new LagGate(List.of("app"), 1024, Duration.ofSeconds(30));
+        LagGate gate = new LagGate(List.of("app"), 1024, Duration.ofSeconds(30), FRESH);
         gate.observe(lag("app", 10, T0), T0);
         gate.observe(lag("app", 1_000_000, T0.plusSeconds(20)), T0.plusSeconds(20));
-        assertFalse(gate.observe(lag("app", 10, T0.plusSeconds(25)), T0.plusSeconds(40)));
-        assertTrue(gate.isOpen(T0.plusSeconds(55)));
+        assertFalse(gate.observe(lag("app", 10, T0.plusSeconds(25)), T0.plusSeconds(26)));
+        assertFalse(gate.observe(lag("app", 10, T0.plusSeconds(50)), T0.plusSeconds(50)));
+        assertTrue(gate.observe(lag("app", 10, T0.plusSeconds(55)), T0.plusSeconds(55)));
+    }
+
+    @Test
+    void anOldCalmSampleNeverOpensTheGate() {
+        LagGate gate = new LagGate(List.of("app"), 1024, Duration.ofSeconds(30), FRESH);
+        assertFalse(gate.observe(lag("app", 10, T0), T0.plusSeconds(40)), "taken 40 s before it arrived: ignored");
+        gate.observe(lag("app", 10, T0.plusSeconds(40)), T0.plusSeconds(40));
+        gate.observe(lag("app", 10, T0.plusSeconds(70)), T0.plusSeconds(70));
+        assertTrue(gate.isOpen(T0.plusSeconds(71)));
+        assertFalse(gate.isOpen(T0.plusSeconds(90)), "no fresh sample for 20 s: the monitor went quiet, the gate shuts");
+    }
+
+    @Test
+    void newApplyErrorsRestartTheHoldAndTheLastCountsAreKept() {
+        LagGate gate = new LagGate(List.of("app"), 1024, Duration.ofSeconds(10), FRESH);
+        ReplicationLagMeasured first = lag("app", 10, T0);
+        first.setApplyErrors(3L);
+        gate.observe(first, T0);
+        ReplicationLagMeasured worse = lag("app", 10, T0.plusSeconds(5));
+        worse.setApplyErrors(4L);
+        gate.observe(worse, T0.plusSeconds(5));
+        ReplicationLagMeasured same = lag("app", 10, T0.plusSeconds(12));
+        same.setApplyErrors(4L);
+        assertFalse(gate.observe(same, T0.plusSeconds(12)), "the hold restarted when the errors grew");
+        assertEquals(4L, gate.errorsSeen().get("apply|app"));
     }
 
     @Test
     void commandsGoToTheirAgentsTopics() {
         apply(saga.start("upg-1", plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.MANUAL), "alice", T0));
         answerAll(SagaTest::success);
+        apply(saga.onLagHeld(state, Map.of(), T0));
+        apply(saga.approve(state, "bob", Map.of(), T0));
+        answerAll(SagaTest::success);
         for (Outbound out : sent) {
-            assertEquals(Topics.topicOf(out.command().getClass()).name(), out.topic());
+            String expected = out.command() instanceof WriterEndpointChanged ? Topics.ENDPOINTS
+                    : Topics.topicOf(out.command().getClass()).name();
+            assertEquals(expected, out.topic());
         }
     }
 }

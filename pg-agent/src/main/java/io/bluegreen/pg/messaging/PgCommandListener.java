@@ -12,6 +12,7 @@ import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.context.annotation.Property;
+import io.micronaut.context.annotation.Requires;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,6 +29,7 @@ import java.nio.charset.StandardCharsets;
  * committed after each), so a crash re-runs the command at worst, and the step is idempotent. A record that
  * does not decode, or is not a pg command, goes to {@value Topics#DEAD_LETTER} with its headers.
  */
+@Requires(property = "bluegreen.pg.enabled", notEquals = "false")
 @KafkaListener(groupId = "${bluegreen.pg.consumer-group:bluegreen-pg-agent}", offsetReset = OffsetReset.EARLIEST,
         offsetStrategy = OffsetStrategy.SYNC_PER_RECORD,
         // a result that cannot be sent (broker away) is retried with the same record, not skipped
@@ -71,7 +73,11 @@ public class PgCommandListener {
             producer.send(DeadLetters.of(record, wrong, HANDLER));
             return;
         }
-        SpecificRecord result = dispatcher.handle(command);
+        SpecificRecord result = dispatcher.handle(command, this::answer);
+        answer(result);
+    }
+
+    private void answer(SpecificRecord result) {
         String upgradeId = String.valueOf(((SpecificRecordBase) result).get("upgradeId"));
         producer.send(new ProducerRecord<>(Topics.RESULTS, upgradeId.getBytes(StandardCharsets.UTF_8),
                 codec.encode(result)));

@@ -110,6 +110,29 @@ public final class Drain {
         }
     }
 
+    /**
+     * The marker proof on sessions the switchover already holds (no login inside the window): writes a marker on
+     * the fenced Blue and waits, on {@code green} (taken over and closed here), until Green has applied it.
+     */
+    public Proof proveWithMarker(PgSession blue, PgSession green, DatabaseTarget greenTarget, String subscription,
+                                 String commandId, long deadlineNanos) throws SQLException, InterruptedException {
+        long began = System.nanoTime();
+        FenceCheck.State fence = FenceCheck.read(blue);
+        if (!fence.fenced()) {
+            green.close();
+            throw new StepFailure(FailureReason.WRONG_STATE, false, "Blue " + blue.where() + " is not fenced ("
+                    + fence.describe() + "): a drain proves nothing while Blue takes writes");
+        }
+        String token = UUID.randomUUID().toString();
+        blue.list("INSERT INTO " + Catalog.markerTable() + " (token, command_id) VALUES (?, ?) RETURNING token",
+                rs -> rs.getString(1), token, commandId);
+        Lsn written = blue.currentWalLsn();
+        awaitOnGreen(green, greenTarget, subscription, written, deadlineNanos,
+                Duration.ofNanos(Math.max(0, deadlineNanos - began)),
+                session -> session.exists("SELECT 1 FROM " + Catalog.markerTable() + " WHERE token = ?", token));
+        return new Proof(written, millisSince(began), DrainMethod.MARKER);
+    }
+
     @FunctionalInterface
     private interface GreenCondition {
         boolean holds(PgSession green) throws SQLException;

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Sets every sequence on Green from Blue's {@code pg_sequences.last_value} (plus the margin, in the direction
@@ -50,42 +49,17 @@ public final class SequenceSync {
         return new Target(Math.addExact(sequence.lastValue(), step), true);
     }
 
+    /** What a sync did: every sequence's value on Green, how many changed. */
+    public record Synced(Map<String, Long> values, int changed) {
+    }
+
     public SpecificRecord sync(StepContext ctx, SyncSequences command) throws SQLException {
-        List<BlueSequence> sequences;
-        try (PgSession blue = admin.open(command.getSource())) {
-            sequences = blue.list("SELECT schemaname, sequencename, last_value, start_value, increment_by FROM pg_sequences "
-                            + "WHERE schemaname NOT IN ('pg_catalog', 'information_schema', ?) ORDER BY 1, 2",
-                    rs -> new BlueSequence(rs.getString(1), rs.getString(2), (Long) rs.getObject(3), rs.getLong(4),
-                            rs.getLong(5)), ObjectNames.SCHEMA);
+        Synced synced;
+        try (PgSession blue = admin.open(command.getSource()); PgSession green = admin.open(command.getTarget())) {
+            synced = syncOn(blue, green, command.getMargin());
         }
-        Map<String, Long> values = new LinkedHashMap<>();
-        List<String> missing = new ArrayList<>();
-        int changed = 0;
-        try (PgSession green = admin.open(command.getTarget())) {
-            green.execute("SET default_transaction_read_only = off");
-            for (BlueSequence sequence : sequences) {
-                Optional<Target> current = green.first("SELECT last_value, start_value FROM pg_sequences "
-                                + "WHERE schemaname = ? AND sequencename = ?",
-                        rs -> rs.getObject(1) == null ? new Target(rs.getLong(2), false) : new Target(rs.getLong(1), true),
-                        sequence.schema(), sequence.name());
-                if (current.isEmpty()) {
-                    missing.add(sequence.qualified());
-                    continue;
-                }
-                Target target = target(sequence, command.getMargin());
-                values.put(sequence.qualified(), target.value());
-                if (!current.get().equals(target)) {
-                    green.list(Sql.setval(sequence.schema(), sequence.name()), rs -> rs.getLong(1), target.value(), target.called());
-                    changed++;
-                }
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new StepFailure(FailureReason.NOT_FOUND, false, missing.size() + " sequence(s) of Blue do not exist on "
-                    + command.getTarget().getDatabase() + " on GREEN: " + String.join(", ", missing)
-                    + "; create them on Green (DDL is not replicated) and send SyncSequences again");
-        }
-        if (changed == 0) {
+        Map<String, Long> values = synced.values();
+        if (synced.changed() == 0) {
             Map<String, String> details = new LinkedHashMap<>();
             details.put("count", Integer.toString(values.size()));
             values.forEach((name, value) -> details.put(name, Long.toString(value)));
@@ -96,5 +70,44 @@ public final class SequenceSync {
         result.setCount(values.size());
         result.setValues(values);
         return ctx.stamp(result);
+    }
+
+    /**
+     * Sets Green's sequences from Blue's on sessions the caller holds (the switchover's, inside the window): one
+     * read on each side, then a {@code setval} only where Green differs.
+     */
+    public Synced syncOn(PgSession blue, PgSession green, long margin) throws SQLException {
+        String all = "SELECT schemaname, sequencename, last_value, start_value, increment_by FROM pg_sequences "
+                + "WHERE schemaname NOT IN ('pg_catalog', 'information_schema', ?) ORDER BY 1, 2";
+        PgSession.Row<BlueSequence> row = rs -> new BlueSequence(rs.getString(1), rs.getString(2), (Long) rs.getObject(3),
+                rs.getLong(4), rs.getLong(5));
+        List<BlueSequence> sequences = blue.list(all, row, ObjectNames.SCHEMA);
+        Map<String, Target> onGreen = new LinkedHashMap<>();
+        for (BlueSequence g : green.list(all, row, ObjectNames.SCHEMA)) {
+            onGreen.put(g.qualified(), g.lastValue() == null ? new Target(g.startValue(), false) : new Target(g.lastValue(), true));
+        }
+        Map<String, Long> values = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        int changed = 0;
+        green.execute("SET default_transaction_read_only = off");
+        for (BlueSequence sequence : sequences) {
+            Target current = onGreen.get(sequence.qualified());
+            if (current == null) {
+                missing.add(sequence.qualified());
+                continue;
+            }
+            Target target = target(sequence, margin);
+            values.put(sequence.qualified(), target.value());
+            if (!current.equals(target)) {
+                green.list(Sql.setval(sequence.schema(), sequence.name()), rs -> rs.getLong(1), target.value(), target.called());
+                changed++;
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new StepFailure(FailureReason.NOT_FOUND, false, missing.size() + " sequence(s) of Blue do not exist on "
+                    + green.where() + ": " + String.join(", ", missing)
+                    + "; create them on Green (DDL is not replicated) and switch over again");
+        }
+        return new Synced(values, changed);
     }
 }
