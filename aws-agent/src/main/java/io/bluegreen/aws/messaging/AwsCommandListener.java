@@ -13,7 +13,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 @KafkaListener(groupId = "bluegreen-aws-agent", offsetReset = OffsetReset.EARLIEST,
         offsetStrategy = OffsetStrategy.SYNC_PER_RECORD, properties = {
         @Property(name = "max.poll.records", value = "1"),
-        @Property(name = "max.poll.interval.ms", value = "300000")})
+        @Property(name = "max.poll.interval.ms", value = "300000"),
+        // the rename repoint is inside the fenced window: no 500 ms fetch wait per command (decision 10)
+        @Property(name = "fetch.max.wait.ms", value = "10")})
 @Requires(property = "bluegreen.aws.listener.enabled", notEquals = "false")
 public class AwsCommandListener {
 

@@ -1,5 +1,7 @@
 package io.bluegreen.monitor.lag;
 
+import io.bluegreen.schemas.SchemaFingerprint;
+
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,7 +16,8 @@ import java.util.Map;
 /**
  * The monitor's SQL. {@code pg_replication_slots}, {@code pg_subscription}, {@code pg_stat_subscription} and
  * {@code pg_stat_subscription_stats} are cluster-wide, so one query per server answers for every database on it;
- * only the schema fingerprint and {@code pg_subscription_rel} need a connection to the database itself.
+ * only the schema fingerprint ({@link SchemaFingerprint}, shared with the pg-agent's guardrails) and
+ * {@code pg_subscription_rel} need a connection to the database itself.
  */
 public final class ReplicationQueries {
 
@@ -41,22 +44,6 @@ public final class ReplicationQueries {
               LEFT JOIN pg_stat_subscription w ON w.subid = s.oid AND w.relid IS NULL AND w.leader_pid IS NULL
               LEFT JOIN pg_stat_subscription_stats st ON st.subid = s.oid
              WHERE s.subname = ANY (?)""";
-
-    /**
-     * A fingerprint of the user tables and their columns (name, type, not null), in a collation-independent order,
-     * so Blue and Green compare equal exactly when their table definitions do.
-     */
-    static final String SCHEMA_FINGERPRINT = """
-            SELECT encode(sha256(convert_to(coalesce(string_agg(
-                       n.nspname || '.' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
-                       || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END, ','
-                       ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C", a.attname COLLATE "C"), ''), 'UTF8')), 'hex'),
-                   count(DISTINCT c.oid)::int
-              FROM pg_class c
-              JOIN pg_namespace n ON n.oid = c.relnamespace
-              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-             WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't'
-               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'""";
 
     /** Green: the subscription's tables that are not ready yet (an initial copy is under way). */
     static final String TABLES_NOT_READY = """
@@ -118,7 +105,7 @@ public final class ReplicationQueries {
                                         Instant now) throws SQLException {
         String fingerprint;
         int tables;
-        try (PreparedStatement statement = connection.prepareStatement(SCHEMA_FINGERPRINT)) {
+        try (PreparedStatement statement = connection.prepareStatement(SchemaFingerprint.QUERY)) {
             statement.setQueryTimeout(timeoutSeconds);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();

@@ -29,7 +29,7 @@ import java.nio.charset.StandardCharsets;
  * committed after each), so a crash re-runs the command at worst, and the step is idempotent. A record that
  * does not decode, or is not a pg command, goes to {@value Topics#DEAD_LETTER} with its headers.
  */
-@Requires(property = "bluegreen.pg.enabled", notEquals = "false")
+@Requires(property = "bluegreen.pg.listener.enabled", notEquals = "false")
 @KafkaListener(groupId = "${bluegreen.pg.consumer-group:bluegreen-pg-agent}", offsetReset = OffsetReset.EARLIEST,
         offsetStrategy = OffsetStrategy.SYNC_PER_RECORD,
         // a result that cannot be sent (broker away) is retried with the same record, not skipped
@@ -39,7 +39,9 @@ import java.nio.charset.StandardCharsets;
         properties = {
                 @Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "1"),
                 // longer than bluegreen.pg.max-step-wait, the longest a step may hold the consumer
-                @Property(name = ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, value = "600000")
+                @Property(name = ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, value = "600000"),
+                // a command waits for the fetch in flight: a switchover's dispatch must not wait 500 ms (decision 10)
+                @Property(name = ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, value = "10")
         })
 public class PgCommandListener {
 

@@ -156,6 +156,8 @@ public final class Drain {
                 try {
                     if (green == null) {
                         green = admin.open(greenTarget);
+                        // a query blocked on Green (a lock, a stuck apply) must not outlive the deadline
+                        green.execute("SET statement_timeout = " + Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
                     }
                     if (condition.holds(green)) {
                         return;

@@ -92,7 +92,7 @@ class DrainMethodsBenchmarkIT {
             long loginBegan = System.nanoTime();
             admin.open(green).close();
             logins.add((System.nanoTime() - loginBegan) / 1000);
-            check(fence.unfence(ctx, new UnfenceWrites("bench", "u" + round, 1, java.time.Instant.now(), blue)));
+            check(fence.unfence(ctx, new UnfenceWrites("bench", "u" + round, 1, java.time.Instant.now(), blue, false)));
         }
         System.out.printf("[drain benchmark] %d rounds per method, %d single-row commits before each fence%n", ROUNDS, BURST);
         micros.put(null, logins);
