@@ -73,7 +73,7 @@ public final class DemoRun {
                 plan.put("lagThresholdBytes", 256 * 1024);
                 plan.put("holdDurationMs", 3000);
                 plan.put("switchoverMode", "automatic");
-                plan.put("repoint", true);
+                plan.put("repoint", "rename");
                 plan.put("verifyMode", "row_count");
                 plan.put("sequenceMargin", 1000);
                 plan.put("requestedBy", "demo");

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.rds.RdsClient;
 import java.net.URL;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -34,12 +35,15 @@ public final class LocalStack implements AutoCloseable {
     private final RdsEmulator rds;
     private final RdsClient rdsClient;
     private final EmbeddedServer services;
+    private final boolean durableDatabases;
 
-    private LocalStack(EmbeddedKafka kafka, RdsEmulator rds, RdsClient rdsClient, EmbeddedServer services) {
+    private LocalStack(EmbeddedKafka kafka, RdsEmulator rds, RdsClient rdsClient, EmbeddedServer services,
+                       boolean durableDatabases) {
         this.kafka = kafka;
         this.rds = rds;
         this.rdsClient = rdsClient;
         this.services = services;
+        this.durableDatabases = durableDatabases;
     }
 
     /**
@@ -47,40 +51,89 @@ public final class LocalStack implements AutoCloseable {
      * @param masterPassword its password: given to the services as configuration, never put in a message
      */
     public static LocalStack start(String masterUser, String masterPassword) {
-        AvroTrust.install();
-        EmbeddedKafka kafka = new EmbeddedKafka().start();
-        RdsEmulator rds = null;
-        try {
-            rds = RdsEmulator.builder().transitionDelay(Duration.ofMillis(500)).start();
-            RdsClient client = RdsClient.builder().endpointOverride(rds.endpoint()).region(Region.of(REGION))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                    .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-            Map<String, Object> config = new HashMap<>();
-            config.put("micronaut.application.name", "bluegreen-local");
-            config.put("micronaut.server.host", "127.0.0.1");
-            config.put("micronaut.server.port", FreePorts.next());
-            config.put("endpoints.health.sensitive", false);
-            config.put("endpoints.prometheus.sensitive", false);
-            config.put("micronaut.metrics.export.prometheus.enabled", true);
-            config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-            config.put("bluegreen.topics.partitions", 3);
-            config.put("bluegreen.aws.endpoint-override", rds.endpoint().toString());
-            config.put("bluegreen.aws.access-key-id", ACCESS_KEY);
-            config.put("bluegreen.aws.secret-access-key", SECRET_KEY);
-            config.put("bluegreen.aws.poll-interval", "300ms");
-            config.put("bluegreen.aws.wait-slice", "5s");
-            config.put("bluegreen.aws.instance-class", "db.t3.medium");
-            config.put("bluegreen.monitor.sample-interval", "1s");
-            config.put("bluegreen.credentials." + CREDENTIALS_REF + ".username", masterUser);
-            config.put("bluegreen.credentials." + CREDENTIALS_REF + ".password", masterPassword);
-            EmbeddedServer services = ApplicationContext.run(EmbeddedServer.class, config);
-            return new LocalStack(kafka, rds, client, services);
-        } catch (RuntimeException e) {
-            if (rds != null) {
-                rds.close();
+        return builder(masterUser, masterPassword).start();
+    }
+
+    /**
+     * @param overrides extra Micronaut properties for the services; they win over the stack's own
+     */
+    public static LocalStack start(String masterUser, String masterPassword, Map<String, Object> overrides) {
+        return builder(masterUser, masterPassword).properties(overrides).start();
+    }
+
+    /**
+     * @param masterUser     the login every database created here gets
+     * @param masterPassword its password: given to the services as configuration, never put in a message
+     */
+    public static Builder builder(String masterUser, String masterPassword) {
+        return new Builder(masterUser, masterPassword);
+    }
+
+    /** How to start a local stack. */
+    public static final class Builder {
+        private final String masterUser;
+        private final String masterPassword;
+        private final Map<String, Object> overrides = new LinkedHashMap<>();
+        private boolean durableDatabases;
+
+        private Builder(String masterUser, String masterPassword) {
+            this.masterUser = masterUser;
+            this.masterPassword = masterPassword;
+        }
+
+        /** Extra Micronaut properties for the services; they win over the stack's own. */
+        public Builder properties(Map<String, Object> properties) {
+            overrides.putAll(properties);
+            return this;
+        }
+
+        /**
+         * Database servers of the local RDS endpoint with production durability ({@code fsync} and
+         * {@code synchronous_commit} on, as on RDS) instead of the test default {@code fsync = off}. Benchmarks
+         * need it: without it every figure is flattered.
+         */
+        public Builder durableDatabases(boolean durable) {
+            this.durableDatabases = durable;
+            return this;
+        }
+
+        public LocalStack start() {
+            AvroTrust.install();
+            EmbeddedKafka kafka = new EmbeddedKafka().start();
+            RdsEmulator rds = null;
+            try {
+                rds = RdsEmulator.builder().transitionDelay(Duration.ofMillis(500)).durable(durableDatabases).start();
+                RdsClient client = RdsClient.builder().endpointOverride(rds.endpoint()).region(Region.of(REGION))
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                        .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+                Map<String, Object> config = new HashMap<>();
+                config.put("micronaut.application.name", "bluegreen-local");
+                config.put("micronaut.server.host", "127.0.0.1");
+                config.put("micronaut.server.port", FreePorts.next());
+                config.put("endpoints.health.sensitive", false);
+                config.put("endpoints.prometheus.sensitive", false);
+                config.put("micronaut.metrics.export.prometheus.enabled", true);
+                config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+                config.put("bluegreen.topics.partitions", 3);
+                config.put("bluegreen.aws.endpoint-override", rds.endpoint().toString());
+                config.put("bluegreen.aws.access-key-id", ACCESS_KEY);
+                config.put("bluegreen.aws.secret-access-key", SECRET_KEY);
+                config.put("bluegreen.aws.poll-interval", "300ms");
+                config.put("bluegreen.aws.wait-slice", "5s");
+                config.put("bluegreen.aws.instance-class", "db.t3.medium");
+                config.put("bluegreen.monitor.sample-interval", "1s");
+                config.put("bluegreen.credentials." + CREDENTIALS_REF + ".username", masterUser);
+                config.put("bluegreen.credentials." + CREDENTIALS_REF + ".password", masterPassword);
+                config.putAll(overrides);
+                EmbeddedServer services = ApplicationContext.run(EmbeddedServer.class, config);
+                return new LocalStack(kafka, rds, client, services, durableDatabases);
+            } catch (RuntimeException e) {
+                if (rds != null) {
+                    rds.close();
+                }
+                kafka.close();
+                throw e;
             }
-            kafka.close();
-            throw e;
         }
     }
 
@@ -98,6 +151,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** Whether the database servers run with fsync and synchronous_commit on. */
+    public boolean durableDatabases() {
+        return durableDatabases;
     }
 
     @Override

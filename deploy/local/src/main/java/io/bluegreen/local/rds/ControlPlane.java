@@ -56,6 +56,7 @@ final class ControlPlane implements AutoCloseable {
     private final Object lock = new Object();
     private final Path stateDirectory;
     private final Duration transitionDelay;
+    private final boolean durable;
     private final StateFile stateFile;
     private final Map<String, Model.Server> servers;
     private final Map<String, Model.Cluster> clusters;
@@ -70,9 +71,11 @@ final class ControlPlane implements AutoCloseable {
         return thread;
     });
 
-    ControlPlane(Path stateDirectory, Duration transitionDelay) {
+    /** @param durable servers created here run with {@code fsync} and {@code synchronous_commit} on, as on RDS */
+    ControlPlane(Path stateDirectory, Duration transitionDelay, boolean durable) {
         this.stateDirectory = stateDirectory;
         this.transitionDelay = transitionDelay;
+        this.durable = durable;
         this.stateFile = new StateFile(stateDirectory.resolve("state.properties"));
         this.servers = stateFile.load("server", Model.Server::new);
         this.clusters = stateFile.load("cluster", Model.Cluster::new);
@@ -996,8 +999,7 @@ final class ControlPlane implements AutoCloseable {
         }
         String id = newServerId();
         Path root = stateDirectory.resolve("servers").resolve(id);
-        LocalPostgres fresh = LocalPostgres.builder(major).name(id).root(root).password(old.adminPassword)
-                .setting("wal_level", logical ? "logical" : "replica").setting("wal_recycle", "off").start();
+        LocalPostgres fresh = serverBuilder(major, id, root, logical).password(old.adminPassword).start();
         started.add(fresh);
         try {
             long began = System.nanoTime();
@@ -1039,10 +1041,7 @@ final class ControlPlane implements AutoCloseable {
     private Model.Server newServer(int major, boolean logical, String master, String password, String database) {
         String id = newServerId();
         Path root = stateDirectory.resolve("servers").resolve(id);
-        // wal_recycle off: new WAL segments are zero-filled, so a copy's recovery ends on zeros
-        // ("invalid record length at X") rather than on a recycled segment's stale records
-        LocalPostgres.Builder builder = LocalPostgres.builder(major).name(id).root(root)
-                .setting("wal_level", logical ? "logical" : "replica").setting("wal_recycle", "off");
+        LocalPostgres.Builder builder = serverBuilder(major, id, root, logical);
         if (LocalPostgres.SUPERUSER.equals(master)) {
             builder.password(password);
         }
@@ -1075,6 +1074,21 @@ final class ControlPlane implements AutoCloseable {
             track(server, postgres);
         }
         return server;
+    }
+
+    /**
+     * Every server this control plane creates (copies keep the settings of their source). wal_recycle off: new WAL
+     * segments are zero-filled, so a copy's recovery ends on zeros ("invalid record length at X") rather than on a
+     * recycled segment's stale records. Durable: fsync and synchronous_commit on, as RDS runs them (LocalPostgres
+     * turns fsync off for tests).
+     */
+    private LocalPostgres.Builder serverBuilder(int major, String id, Path root, boolean logical) {
+        LocalPostgres.Builder builder = LocalPostgres.builder(major).name(id).root(root)
+                .setting("wal_level", logical ? "logical" : "replica").setting("wal_recycle", "off");
+        if (durable) {
+            builder.setting("fsync", "on").setting("synchronous_commit", "on");
+        }
+        return builder;
     }
 
     /** Short server ids: the Unix socket path under the server's directory must stay under 108 bytes. */

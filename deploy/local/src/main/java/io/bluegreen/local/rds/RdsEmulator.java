@@ -153,6 +153,7 @@ public final class RdsEmulator implements AutoCloseable {
         private Path stateDirectory;
         private Duration transitionDelay = Duration.ofMillis(300);
         private int port;
+        private boolean durable;
 
         private Builder() {
         }
@@ -166,6 +167,16 @@ public final class RdsEmulator implements AutoCloseable {
         /** The least time creating, modifying, rebooting, upgrading and deleting take (default 300 ms). */
         public Builder transitionDelay(Duration transitionDelay) {
             this.transitionDelay = transitionDelay;
+            return this;
+        }
+
+        /**
+         * Run every PostgreSQL server created from now on with {@code fsync = on} and {@code synchronous_commit = on},
+         * as RDS does (default off: the servers run with {@code fsync = off}, right for tests, wrong for benchmarks).
+         * Clones and restored snapshots keep the settings of their source.
+         */
+        public Builder durable(boolean durable) {
+            this.durable = durable;
             return this;
         }
 
@@ -184,7 +195,7 @@ public final class RdsEmulator implements AutoCloseable {
                         Files.createDirectories(state.resolve("snapshots"))}) {
                     Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
                 }
-                ControlPlane controlPlane = new ControlPlane(state, transitionDelay);
+                ControlPlane controlPlane = new ControlPlane(state, transitionDelay, durable);
                 HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
                 ExecutorService handlers = Executors.newFixedThreadPool(4, runnable -> {
                     Thread thread = new Thread(runnable, "rds-emulator-http");
@@ -195,7 +206,8 @@ public final class RdsEmulator implements AutoCloseable {
                 RdsEmulator emulator = new RdsEmulator(http, handlers, controlPlane, state, temporary);
                 http.createContext("/", emulator::handle);
                 http.start();
-                LOG.info("RDS emulator listening at {} (state in {})", emulator.endpoint(), state);
+                LOG.info("RDS emulator listening at {} (state in {}{})", emulator.endpoint(), state,
+                        durable ? "; servers with fsync and synchronous_commit on" : "");
                 return emulator;
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not start the RDS emulator: " + e.getMessage(), e);
