@@ -396,6 +396,23 @@ class SagaTest {
     }
 
     @Test
+    void aPlanThatVerifiesBeforeRepointVerifiesInsideTheWindowAndNotAfter() {
+        UpgradePlan plan = plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.AUTOMATIC);
+        plan.setVerifyBeforeRepoint(true);
+        plan.setVerifyMode(VerifyMode.CHECKSUM);
+        apply(saga.start("upg-1", plan, "alice", T0));
+        answerAll(SagaTest::success);
+        apply(saga.onLagHeld(state, Map.of(), T0));
+        answerAll(SagaTest::success);
+        assertEquals(UpgradePhase.COMPLETED, state.phase());
+        RunSwitchover run = (RunSwitchover) sent.stream().filter(o -> o.command() instanceof RunSwitchover).findFirst()
+                .orElseThrow().command();
+        assertEquals(VerifyMode.CHECKSUM, run.getVerifyMode());
+        assertFalse(run.getKeepSnapshot());
+        assertFalse(stepsSent().contains("VerifyData"), "verified once, inside the window");
+    }
+
+    @Test
     void switchoverSettingsOutsideTheirRangeAreRefused() {
         UpgradePlan plan = plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.MANUAL);
         plan.setSwitchoverTimeoutMs(500);

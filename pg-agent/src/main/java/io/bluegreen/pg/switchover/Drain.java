@@ -46,8 +46,17 @@ public final class Drain {
 
     public SpecificRecord drain(StepContext ctx, DrainReplication command) throws SQLException, InterruptedException {
         Duration timeout = Duration.ofMillis(command.getTimeoutMs());
-        Proof proof = await(method, command.getSource(), command.getTarget(), command.getNames().getSlot(),
-                command.getNames().getSubscription(), ctx.commandId(), timeout.compareTo(maxStepWait) <= 0 ? timeout : maxStepWait);
+        Proof proof;
+        try {
+            proof = await(method, command.getSource(), command.getTarget(), command.getNames().getSlot(),
+                    command.getNames().getSubscription(), ctx.commandId(), timeout.compareTo(maxStepWait) <= 0 ? timeout : maxStepWait);
+        } catch (StepFailure failure) {
+            if (failure.reason() != FailureReason.TIMEOUT) {
+                throw failure;
+            }
+            throw new StepFailure(FailureReason.TIMEOUT, true, failure.getMessage() + ": Blue stays fenced; check that Green "
+                    + "is up and its subscription enabled, then send DrainReplication again or UnfenceWrites");
+        }
         ReplicationDrained result = new ReplicationDrained();
         result.setLsn(proof.lsn().toString());
         result.setWaitedMs(proof.waitedMs());
@@ -194,8 +203,7 @@ public final class Drain {
 
     private static StepFailure timeout(String where, Lsn target, Duration timeout, String last) {
         return new StepFailure(FailureReason.TIMEOUT, true, "Green has not applied Blue's commits up to " + target
-                + " after " + timeout.toMillis() + " ms (" + where + "; last seen: " + last + "): Blue stays fenced; "
-                + "check that Green is up and its subscription enabled, then send DrainReplication again or UnfenceWrites");
+                + " after " + timeout.toMillis() + " ms (" + where + "; last seen: " + last + ")");
     }
 
     private static long millisSince(long began) {

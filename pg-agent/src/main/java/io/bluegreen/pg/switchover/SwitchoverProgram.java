@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The whole switchover of an upgrade in one command, so that no Kafka hop sits inside the fenced window:
@@ -124,8 +126,7 @@ public final class SwitchoverProgram {
                 s.green = admin.open(db.getGreen());
                 s.greenMarker = admin.open(db.getGreen());
                 if (command.getKeepSnapshot()) {
-                    s.blueKept = admin.open(db.getBlue());
-                    s.greenKept = admin.open(db.getGreen());
+                    s.greenKept = admin.open(db.getGreen()); // Blue's is opened after the fence, which ends every other session
                 }
             }
             parts.put("connect", millisSince(began));
@@ -171,6 +172,7 @@ public final class SwitchoverProgram {
         long deadlineNanos = System.nanoTime() + Duration.between(clock.instant(), deadline).toNanos();
         Instant fencedAt = clock.instant();
         List<Sessions> fenced = new ArrayList<>();
+        Map<String, CompletableFuture<PgSession>> blueLogins = new LinkedHashMap<>();
         try {
             bound(all, deadline);
             long began = System.nanoTime();
@@ -180,6 +182,19 @@ public final class SwitchoverProgram {
                 engaged.put(s.name(), fence.engage(s.blue));
             }
             parts.put("fence", millisSince(began));
+            // Blue's side of the verification after repoint: a login overlapped with the drain (after a rename,
+            // Blue's old endpoint name reaches Green, so this session must be held from now)
+            if (command.getKeepSnapshot()) {
+                for (Sessions s : all) {
+                    blueLogins.put(s.name(), CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return admin.open(s.database.getBlue());
+                        } catch (SQLException e) {
+                            throw new CompletionException(e);
+                        }
+                    }));
+                }
+            }
 
             began = System.nanoTime();
             Map<String, Drain.Proof> proofs = new LinkedHashMap<>();
@@ -218,6 +233,7 @@ public final class SwitchoverProgram {
             if (command.getKeepSnapshot()) {
                 began = System.nanoTime();
                 for (Sessions s : all) {
+                    s.blueKept = join(blueLogins.get(s.name()));
                     kept.put(s.name(), snapshots.keep(ctx.upgradeId(), s.name(), s.greenKept, s.blueKept));
                     s.kept = true;
                 }
@@ -255,11 +271,23 @@ public final class SwitchoverProgram {
                     s.kept = false;
                 }
             }
+            blueLogins.values().forEach(login -> login.thenAccept(PgSession::close));
             boolean unfenced = unfence(fenced);
             long fencedMs = Duration.between(fencedAt, clock.instant()).toMillis();
             return abandoned(ctx, reason, "inside the window, on " + where(all) + ": " + admin.redact(String.valueOf(
                     e.getMessage())) + (unfenced ? "; Blue was unfenced after " + fencedMs + " ms"
                     : "; unfencing Blue failed here, the coordinator unfences it again"), List.of(), fencedAt, unfenced);
+        }
+    }
+
+    private static PgSession join(CompletableFuture<PgSession> login) throws SQLException {
+        try {
+            return login.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e;
         }
     }
 
