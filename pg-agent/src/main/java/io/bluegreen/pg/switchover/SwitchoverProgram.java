@@ -33,9 +33,9 @@ import java.util.concurrent.CompletionException;
 /**
  * The whole switchover of an upgrade in one command, so that no Kafka hop sits inside the fenced window:
  * <ol>
- *   <li>before the window: log in to Blue and Green for every database, arm the fence (disarmed guards on every
- *       table), and measure the guardrails now. A failing guardrail answers {@code SwitchoverAbandoned} with the
- *       findings: nothing was fenced;</li>
+ *   <li>before the window: log in to Blue and Green for every database, measure the guardrails now (a failing
+ *       guardrail answers {@code SwitchoverAbandoned} with the findings: nothing was fenced), and arm the fence
+ *       (disarmed guards on every table);</li>
  *   <li>the window: engage the fence on every database, prove the drain with a marker, sync the sequences (and
  *       verify, when the plan verifies before repoint), each bounded by the command's deadline (statement
  *       timeouts included);</li>
@@ -132,13 +132,6 @@ public final class SwitchoverProgram {
             parts.put("connect", millisSince(began));
 
             began = System.nanoTime();
-            int tables = 0;
-            for (Sessions s : all) {
-                tables += fence.arm(s.blue);
-            }
-            parts.put("arm", millisSince(began));
-
-            began = System.nanoTime();
             List<GuardrailFinding> findings = new ArrayList<>();
             for (Sessions s : all) {
                 SwitchoverDatabase db = s.database;
@@ -151,8 +144,16 @@ public final class SwitchoverProgram {
                 return abandoned(ctx, FailureReason.PRECONDITION_FAILED, findings.size() + " guardrail(s) refused the fence: "
                         + String.join("; ", findings.stream().map(GuardrailFinding::getMessage).toList()), findings, null, false);
             }
+            // arming takes a short lock per table: after the guardrails, so a refusal (a prepared transaction
+            // holding a table, an old write transaction) is reported as such
+            began = System.nanoTime();
+            int tables = 0;
+            for (Sessions s : all) {
+                tables += fence.arm(s.blue);
+            }
+            parts.put("arm", millisSince(began));
             if (!clock.instant().plus(MIN_WINDOW).isBefore(deadline)) {
-                return abandoned(ctx, FailureReason.TIMEOUT, "the guardrails took until " + clock.instant()
+                return abandoned(ctx, FailureReason.TIMEOUT, "the guardrails and arming took until " + clock.instant()
                         + ", too close to the deadline " + deadline + ": nothing was fenced", List.of(), null, false);
             }
             return window(ctx, command, all, parts, tables);
