@@ -433,6 +433,7 @@ class FenceBypassIT implements TestPropertyProvider {
         props.setProperty("user", APP);
         props.setProperty("password", APP_PASSWORD);
         props.setProperty("ApplicationName", "fence-bypass-app");
+        props.setProperty("options", "-c statement_timeout=15s"); // a failing check must not hang on a lock
         return DriverManager.getConnection(blueServer.jdbcUrl(DB), props);
     }
 
