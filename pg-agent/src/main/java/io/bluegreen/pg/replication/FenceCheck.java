@@ -42,6 +42,10 @@ public final class FenceCheck {
         }
     }
 
+    /** How many user tables and partitions have an enabled guard, and how many do not. */
+    public record Counts(int guarded, int unguarded) {
+    }
+
     /** Every user table and partition: how many have an enabled guard, and those that do not. */
     public record Tables(int guarded, List<Gap> gaps) {
 
@@ -80,6 +84,14 @@ public final class FenceCheck {
             + Sql.literal(ObjectNames.SCHEMA) + ") AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' "
             + "ORDER BY 1, 2";
 
+    /** How many user tables and partitions have an enabled guard, and how many do not: one aggregate, no sort. */
+    static final String COUNTS = "SELECT count(t.oid), count(*) - count(t.oid) FROM pg_class c "
+            + "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "LEFT JOIN pg_trigger t ON t.tgrelid = c.oid AND t.tgname = " + Sql.literal(ObjectNames.FENCE_TRIGGER)
+            + " AND t.tgenabled = 'A' AND t.tgtype = " + Sql.FENCE_TRIGGER_TYPE + " AND t.tgfoid = (SELECT " + GUARD + ") "
+            + "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', "
+            + Sql.literal(ObjectNames.SCHEMA) + ") AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
+
     /** Prepared transactions of this database: a {@code COMMIT PREPARED} writes without firing any trigger. */
     public static final String PREPARED_TRANSACTIONS = "SELECT gid, owner, prepared::text FROM pg_prepared_xacts "
             + "WHERE database = current_database() ORDER BY prepared";
@@ -91,6 +103,11 @@ public final class FenceCheck {
     public static State read(PgSession session) throws SQLException {
         return session.first(STATE, rs -> new State(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), rs.getInt(4)))
                 .orElseThrow();
+    }
+
+    /** How many tables are guarded and how many are not, in one catalog scan that returns one row. */
+    public static Counts counts(PgSession session) throws SQLException {
+        return session.first(COUNTS, rs -> new Counts(rs.getInt(1), rs.getInt(2))).orElseThrow();
     }
 
     /** Every table's guard, in one catalog scan. */

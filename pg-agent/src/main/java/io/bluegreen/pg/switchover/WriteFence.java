@@ -37,7 +37,7 @@ import java.util.Set;
  *       writers for long. A guard a table owner disabled is enabled again. The database also gets an event
  *       trigger {@value ObjectNames#DDL_GUARD_TRIGGER} ({@code ddl_command_start}, {@code ENABLE ALWAYS}) and a
  *       random operator token in {@code bluegreen.fence_operator}, readable by the agent's role only;</li>
- *   <li><b>engage</b> (the window starts; its cost does not depend on the number of tables): one transaction,
+ *   <li><b>engage</b> (the window starts; nothing is locked or written per table): one transaction,
  *       sent in one round trip, replaces the guard function's body by one that raises
  *       {@code 25006 read_only_sql_transaction} (PL/pgSQL re-reads a replaced function in every session, so every
  *       guard refuses from the commit on), engages the DDL guard (every DDL statement is refused unless the
@@ -49,9 +49,9 @@ import java.util.Set;
  *       after it. It refuses while a prepared transaction of the database exists ({@code COMMIT PREPARED}
  *       would write without firing any trigger): checked before anything changes and again after the
  *       terminations, when it releases the fence again. A table still without an enabled guard (created or
- *       disabled after the last arm) is guarded inside the window, found by one catalog scan. Last, it sets the
- *       database's {@code default_transaction_read_only}, which {@link FenceCheck} reads as the mark of a
- *       finished engage;</li>
+ *       disabled after the last arm) is guarded inside the window; one aggregate over the catalog finds them
+ *       (about 2 ms at 1,000 tables: the one read that grows with the tables). Last, it sets the database's
+ *       {@code default_transaction_read_only}, which {@link FenceCheck} reads as the mark of a finished engage;</li>
  *   <li><b>release</b> (writes allowed at once, also independent of the number of tables): the no-op bodies
  *       again, the large-object functions granted back, the read-only default reset. Without
  *       {@code keepGuards}, every fence object is then removed, each table in its own short transaction.</li>
@@ -183,7 +183,7 @@ public final class WriteFence {
                     + " stayed locked through " + ARM_PASSES + " attempts with lock_timeout " + ARM_LOCK_TIMEOUT.toMillis()
                     + " ms (" + names(left) + "): arm again; engaging guards them inside the window otherwise");
         }
-        return FenceCheck.tables(blue).guarded();
+        return FenceCheck.counts(blue).guarded();
     }
 
     /**
@@ -383,8 +383,8 @@ public final class WriteFence {
             }
             throw refused;
         }
-        FenceCheck.Tables tables = FenceCheck.tables(blue);
-        int guardedInWindow = guardInWindow(blue, tables.gaps());
+        FenceCheck.Counts tables = FenceCheck.counts(blue);
+        int guardedInWindow = tables.unguarded() == 0 ? 0 : guardInWindow(blue, FenceCheck.tables(blue).gaps());
         if (!found.readOnly()) {
             blue.execute(Sql.alterDatabaseSet(found.database(), "default_transaction_read_only", "on"));
         }
