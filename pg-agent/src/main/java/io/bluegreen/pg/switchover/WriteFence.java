@@ -231,7 +231,12 @@ public final class WriteFence {
         }
         if (!found.token()) {
             blue.execute(Sql.createOperatorToken());
+            // only the agent's role may read it, whatever default privileges would grant
             blue.execute("REVOKE ALL ON " + TOKEN + " FROM PUBLIC");
+            for (String grantee : blue.list("SELECT DISTINCT a.grantee::regrole::text FROM pg_class c, aclexplode(c.relacl) a "
+                    + "WHERE c.oid = to_regclass(?) AND a.grantee NOT IN (0, c.relowner)", rs -> rs.getString(1), TOKEN)) {
+                blue.execute("REVOKE ALL ON " + TOKEN + " FROM " + grantee);
+            }
             blue.execute(Sql.presentOperator());
             changed = true;
         }

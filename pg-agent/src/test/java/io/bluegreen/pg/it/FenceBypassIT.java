@@ -101,7 +101,10 @@ class FenceBypassIT implements TestPropertyProvider {
                         + "THEN CREATE ROLE " + APP + " LOGIN; END IF; END$$",
                 "ALTER ROLE " + APP + " LOGIN NOSUPERUSER PASSWORD '" + APP_PASSWORD + "'",
                 "GRANT SET ON PARAMETER session_replication_role TO " + APP);
-        sql(blueServer, DB, "GRANT CREATE ON SCHEMA public TO " + APP);
+        // generous defaults: whatever the agent creates, the application may use; the operator token must stay unreadable
+        sql(blueServer, DB, "GRANT CREATE ON SCHEMA public TO " + APP,
+                "ALTER DEFAULT PRIVILEGES GRANT USAGE ON SCHEMAS TO " + APP,
+                "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO " + APP);
         asApp(TABLES);
         sql(greenServer, DB, TABLES);
         sql(greenServer, DB, LATE_TABLE);
