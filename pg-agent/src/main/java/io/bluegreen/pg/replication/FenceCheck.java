@@ -1,31 +1,32 @@
 package io.bluegreen.pg.replication;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the state of Blue's write fence from the catalogs. The fence is engaged when the database is read-only
- * by default, the guard function has its refusing body, the DDL guard is engaged and fires always, and every
- * user table has its guard trigger enabled always. Other client sessions are reported, not required to be gone:
- * sessions that connect after the fence may read, and every write of theirs is refused.
+ * Reads the state of Blue's write fence (see {@code WriteFence}) from the catalogs.
+ *
+ * <p>{@link #read} costs the same whatever the number of tables: the fence is engaged when the guard function
+ * has its refusing body, the DDL guard is engaged and fires always, and the database is read-only by default.
+ * Engaging sets that default last, once it has checked that every table has its guard enabled; from then on no
+ * table can be created and no guard disabled or dropped (the DDL guard refuses it to everyone but the operator),
+ * so the three facts prove every table is guarded. Only a superuser could break that, and a superuser can undo
+ * any fence. {@link #tables} reads every table's guard.
  */
 public final class FenceCheck {
 
     /** What the catalogs say about the fence of one database. */
-    public record State(boolean readOnlyByDefault, boolean writeGuardEngaged, boolean ddlGuardEngaged,
-                        List<String> unguardedTables, int otherSessions) {
+    public record State(boolean readOnlyByDefault, boolean writeGuardEngaged, boolean ddlGuardEngaged, int otherSessions) {
 
         public boolean fenced() {
-            return readOnlyByDefault && writeGuardEngaged && ddlGuardEngaged && unguardedTables.isEmpty();
+            return readOnlyByDefault && writeGuardEngaged && ddlGuardEngaged;
         }
 
         public String describe() {
             return "default_transaction_read_only is " + (readOnlyByDefault ? "on" : "off")
                     + ", table guards " + (writeGuardEngaged ? "engaged" : "not engaged")
-                    + ", DDL guard " + (ddlGuardEngaged ? "engaged" : "not engaged") + ", "
-                    + unguardedTables.size() + " table(s) without an enabled guard"
-                    + (unguardedTables.isEmpty() ? "" : " (" + String.join(", ", unguardedTables.subList(0,
-                    Math.min(5, unguardedTables.size()))) + (unguardedTables.size() > 5 ? ", ..." : "") + ")")
+                    + ", DDL guard " + (ddlGuardEngaged ? "engaged" : "not engaged")
                     + ", " + otherSessions + " other client session(s)";
         }
     }
@@ -41,36 +42,55 @@ public final class FenceCheck {
         }
     }
 
+    /** How many user tables and partitions have an enabled guard, and how many do not. */
+    public record Counts(int guarded, int unguarded) {
+    }
+
+    /** Every user table and partition: how many have an enabled guard, and those that do not. */
+    public record Tables(int guarded, List<Gap> gaps) {
+
+        public List<String> unguarded() {
+            return gaps.stream().map(Gap::name).toList();
+        }
+    }
+
     private static final String GUARD = "to_regprocedure(" + Sql.literal(Sql.helper(ObjectNames.FENCE_FUNCTION) + "()") + ")";
-
-    /** User tables and partitions (not ours, not the system's) without an enabled guard trigger. */
-    public static final String GAPS = "SELECT n.nspname, c.relname, t.oid IS NOT NULL, "
-            + "t.oid IS NOT NULL AND t.tgfoid = " + GUARD + " AND t.tgtype = " + Sql.FENCE_TRIGGER_TYPE + " "
-            + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            + "LEFT JOIN pg_trigger t ON t.tgrelid = c.oid AND t.tgname = " + Sql.literal(ObjectNames.FENCE_TRIGGER) + " "
-            + "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', "
-            + Sql.literal(ObjectNames.SCHEMA) + ") AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' "
-            + "AND (t.oid IS NULL OR t.tgenabled <> 'A' OR t.tgfoid IS DISTINCT FROM " + GUARD + " "
-            + "OR t.tgtype <> " + Sql.FENCE_TRIGGER_TYPE + ") ORDER BY 1, 2";
-
-    /** User tables and partitions that have an enabled guard: the count {@link #GAPS} leaves out. */
-    public static final String GUARDED_COUNT = "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE t.tgname = " + Sql.literal(ObjectNames.FENCE_TRIGGER)
-            + " AND t.tgfoid = " + GUARD + " AND t.tgtype = " + Sql.FENCE_TRIGGER_TYPE + " AND t.tgenabled = 'A' "
-            + "AND c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', "
-            + Sql.literal(ObjectNames.SCHEMA) + ") AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
-
-    /** Whether the guard function has its refusing body, and whether the DDL guard is engaged and fires always. */
-    static final String GUARDS = "SELECT coalesce((SELECT p.prosrc = " + Sql.literal(Sql.GUARD_ENGAGED)
-            + " FROM pg_proc p WHERE p.oid = " + GUARD + "), false), "
-            + "coalesce((SELECT p.prosrc = " + Sql.literal(Sql.DDL_GUARD_ENGAGED) + " FROM pg_event_trigger e "
-            + "JOIN pg_proc p ON p.oid = e.evtfoid WHERE e.evtname = " + Sql.literal(ObjectNames.DDL_GUARD_TRIGGER)
-            + " AND e.evtevent = 'ddl_command_start' AND e.evtenabled = 'A' AND p.pronamespace = "
-            + "(SELECT oid FROM pg_namespace WHERE nspname = " + Sql.literal(ObjectNames.SCHEMA) + ")), false)";
 
     /** Client sessions of this database other than the caller's (walsenders and workers excluded). */
     public static final String OTHER_SESSIONS = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
             + "AND pid <> pg_backend_pid() AND backend_type = 'client backend'";
+
+    /** Read-only default, guard function engaged, DDL guard engaged and always firing, other sessions. */
+    static final String STATE = "SELECT EXISTS (SELECT 1 FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase "
+            + "WHERE d.datname = current_database() AND s.setrole = 0 "
+            + "AND 'default_transaction_read_only=on' = ANY (s.setconfig)), "
+            + "coalesce((SELECT p.prosrc = " + Sql.literal(Sql.GUARD_ENGAGED) + " FROM pg_proc p WHERE p.oid = " + GUARD + "), false), "
+            + "coalesce((SELECT p.prosrc = " + Sql.literal(Sql.DDL_GUARD_ENGAGED) + " FROM pg_event_trigger e "
+            + "JOIN pg_proc p ON p.oid = e.evtfoid WHERE e.evtname = " + Sql.literal(ObjectNames.DDL_GUARD_TRIGGER)
+            + " AND e.evtevent = 'ddl_command_start' AND e.evtenabled = 'A' AND p.pronamespace = "
+            + "(SELECT oid FROM pg_namespace WHERE nspname = " + Sql.literal(ObjectNames.SCHEMA) + ")), false), "
+            + "(SELECT count(*) FROM (" + OTHER_SESSIONS + ") others)";
+
+    /**
+     * Every user table and partition (not ours, not the system's, not temporary) with its guard: present, ours
+     * (our function, our events), enabled always.
+     */
+    static final String TABLES = "SELECT n.nspname, c.relname, t.oid IS NOT NULL, "
+            + "t.oid IS NOT NULL AND t.tgfoid = g.oid AND t.tgtype = " + Sql.FENCE_TRIGGER_TYPE + ", "
+            + "t.oid IS NOT NULL AND t.tgfoid = g.oid AND t.tgtype = " + Sql.FENCE_TRIGGER_TYPE + " AND t.tgenabled = 'A' "
+            + "FROM (SELECT " + GUARD + " AS oid) g CROSS JOIN pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "LEFT JOIN pg_trigger t ON t.tgrelid = c.oid AND t.tgname = " + Sql.literal(ObjectNames.FENCE_TRIGGER) + " "
+            + "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', "
+            + Sql.literal(ObjectNames.SCHEMA) + ") AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' "
+            + "ORDER BY 1, 2";
+
+    /** How many user tables and partitions have an enabled guard, and how many do not: one aggregate, no sort. */
+    static final String COUNTS = "SELECT count(t.oid), count(*) - count(t.oid) FROM pg_class c "
+            + "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "LEFT JOIN pg_trigger t ON t.tgrelid = c.oid AND t.tgname = " + Sql.literal(ObjectNames.FENCE_TRIGGER)
+            + " AND t.tgenabled = 'A' AND t.tgtype = " + Sql.FENCE_TRIGGER_TYPE + " AND t.tgfoid = (SELECT " + GUARD + ") "
+            + "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', "
+            + Sql.literal(ObjectNames.SCHEMA) + ") AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
 
     /** Prepared transactions of this database: a {@code COMMIT PREPARED} writes without firing any trigger. */
     public static final String PREPARED_TRANSACTIONS = "SELECT gid, owner, prepared::text FROM pg_prepared_xacts "
@@ -79,15 +99,29 @@ public final class FenceCheck {
     private FenceCheck() {
     }
 
+    /** The fence's state, in one query whose cost does not depend on the number of tables. */
     public static State read(PgSession session) throws SQLException {
-        boolean readOnly = Catalog.readOnlyByDefault(session);
-        boolean[] guards = session.first(GUARDS, rs -> new boolean[]{rs.getBoolean(1), rs.getBoolean(2)}).orElseThrow();
-        List<String> unguarded = gaps(session).stream().map(Gap::name).toList();
-        int others = session.list(OTHER_SESSIONS, rs -> rs.getInt(1)).size();
-        return new State(readOnly, guards[0], guards[1], unguarded, others);
+        return session.first(STATE, rs -> new State(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), rs.getInt(4)))
+                .orElseThrow();
     }
 
-    public static List<Gap> gaps(PgSession session) throws SQLException {
-        return session.list(GAPS, rs -> new Gap(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)));
+    /** How many tables are guarded and how many are not, in one catalog scan that returns one row. */
+    public static Counts counts(PgSession session) throws SQLException {
+        return session.first(COUNTS, rs -> new Counts(rs.getInt(1), rs.getInt(2))).orElseThrow();
+    }
+
+    /** Every table's guard, in one catalog scan. */
+    public static Tables tables(PgSession session) throws SQLException {
+        List<Gap> gaps = new ArrayList<>();
+        int[] guarded = {0};
+        session.list(TABLES, rs -> {
+            if (rs.getBoolean(5)) {
+                guarded[0]++;
+            } else {
+                gaps.add(new Gap(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)));
+            }
+            return null;
+        });
+        return new Tables(guarded[0], List.copyOf(gaps));
     }
 }

@@ -25,8 +25,8 @@ public final class ObjectNames {
     public static final String DDL_GUARD_TRIGGER = "bluegreen_ddl_fence";
     /** Materialized view holding the operator token; readable by its owner only. */
     public static final String OPERATOR_TOKEN = "fence_operator";
-    /** Materialized view listing the large-object functions the engaged fence revoked from PUBLIC. */
-    public static final String LARGE_OBJECT_REVOKES = "fence_lo_revoked";
+    /** Materialized view listing the large-object functions the engaged fence revokes from PUBLIC. */
+    public static final String LARGE_OBJECT_REVOKES = "fence_lo_functions";
     /** The session setting through which the agent's sessions present the operator token. */
     public static final String OPERATOR_SETTING = "bluegreen.operator";
 

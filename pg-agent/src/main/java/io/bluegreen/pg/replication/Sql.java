@@ -213,8 +213,11 @@ public final class Sql {
         return String.join(", ", signatures.stream().map(s -> "pg_catalog." + s).toList());
     }
 
-    /** Records which functions were revoked, so that releasing the fence grants exactly those back. */
-    public static String recordLargeObjectRevokes(List<String> signatures) {
+    /**
+     * Records the large-object functions the engaged fence revokes (those PUBLIC could execute when the fence was
+     * armed), so releasing it grants back exactly those.
+     */
+    public static String recordLargeObjectFunctions(List<String> signatures) {
         return "CREATE MATERIALIZED VIEW " + helper(ObjectNames.LARGE_OBJECT_REVOKES) + " AS SELECT unnest(ARRAY["
                 + String.join(", ", signatures.stream().map(Sql::literal).toList()) + "]::text[]) AS signature";
     }

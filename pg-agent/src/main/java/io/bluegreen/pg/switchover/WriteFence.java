@@ -21,7 +21,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,18 +37,21 @@ import java.util.Set;
  *       writers for long. A guard a table owner disabled is enabled again. The database also gets an event
  *       trigger {@value ObjectNames#DDL_GUARD_TRIGGER} ({@code ddl_command_start}, {@code ENABLE ALWAYS}) and a
  *       random operator token in {@code bluegreen.fence_operator}, readable by the agent's role only;</li>
- *   <li><b>engage</b> (the window starts; its cost does not depend on the number of tables): one transaction
- *       replaces the guard function's body by one that raises {@code 25006 read_only_sql_transaction}
- *       (PL/pgSQL re-reads a replaced function in every session, so every guard refuses from the commit on),
- *       engages the DDL guard (every DDL statement is refused unless the session presents the operator token in
- *       {@value ObjectNames#OPERATOR_SETTING}: nobody may disable or drop a guard or create an unguarded table),
- *       revokes the large-object write functions from PUBLIC in this database (they touch no user table), and
- *       sets the database's {@code default_transaction_read_only}. Then it terminates every other client session
- *       of the database (walsenders are left alone, PITFALLS 20) and waits until they have left
- *       {@code pg_stat_activity} (termination is asynchronous, PITFALLS 17). It refuses while a prepared
- *       transaction of the database exists ({@code COMMIT PREPARED} would write without firing any trigger):
- *       checked before anything changes and again after the terminations, when it releases the fence again.
- *       A table left without an enabled guard (created after the last arm) is guarded inside the window;</li>
+ *   <li><b>engage</b> (the window starts; nothing is locked or written per table): one transaction,
+ *       sent in one round trip, replaces the guard function's body by one that raises
+ *       {@code 25006 read_only_sql_transaction} (PL/pgSQL re-reads a replaced function in every session, so every
+ *       guard refuses from the commit on), engages the DDL guard (every DDL statement is refused unless the
+ *       session presents the operator token in {@value ObjectNames#OPERATOR_SETTING}: nobody may disable or drop
+ *       a guard or create an unguarded table) and revokes the large-object write functions from PUBLIC in this
+ *       database (they touch no user table). Then it terminates every other client session of the database
+ *       (walsenders are left alone, PITFALLS 20) and waits until they have left {@code pg_stat_activity}
+ *       (termination is asynchronous, PITFALLS 17): a transaction that wrote before the commit cannot commit
+ *       after it. It refuses while a prepared transaction of the database exists ({@code COMMIT PREPARED}
+ *       would write without firing any trigger): checked before anything changes and again after the
+ *       terminations, when it releases the fence again. A table still without an enabled guard (created or
+ *       disabled after the last arm) is guarded inside the window; one aggregate over the catalog finds them
+ *       (about 2 ms at 1,000 tables: the one read that grows with the tables). Last, it sets the database's
+ *       {@code default_transaction_read_only}, which {@link FenceCheck} reads as the mark of a finished engage;</li>
  *   <li><b>release</b> (writes allowed at once, also independent of the number of tables): the no-op bodies
  *       again, the large-object functions granted back, the read-only default reset. Without
  *       {@code keepGuards}, every fence object is then removed, each table in its own short transaction.</li>
@@ -74,9 +76,13 @@ public final class WriteFence {
     private static final String TOKEN = Sql.helper(ObjectNames.OPERATOR_TOKEN);
     private static final String REVOKES = Sql.helper(ObjectNames.LARGE_OBJECT_REVOKES);
 
-    /** The fence objects as the catalogs show them; a body is null when its function does not exist. */
+    /**
+     * The fence's objects and surroundings as the catalogs show them, in one query; a body is null when its
+     * function does not exist.
+     */
     private record Objects(boolean schema, boolean token, String guardBody, String ddlGuardBody, boolean ddlTrigger,
-                           boolean ddlTriggerOurs, String ddlTriggerEnabled, boolean revokes, boolean readOnly) {
+                           boolean ddlTriggerOurs, String ddlTriggerEnabled, boolean largeObjectRecord, boolean readOnly,
+                           String database, int prepared, boolean largeObjectsRevocable) {
 
         boolean engaged() {
             return Sql.GUARD_ENGAGED.equals(guardBody) && Sql.DDL_GUARD_ENGAGED.equals(ddlGuardBody)
@@ -90,7 +96,15 @@ public final class WriteFence {
             + "(SELECT prosrc FROM pg_proc WHERE oid = to_regprocedure(" + Sql.literal(DDL_GUARD) + ")), "
             + "e.oid IS NOT NULL, e.evtfoid IS NOT DISTINCT FROM to_regprocedure(" + Sql.literal(DDL_GUARD) + ") "
             + "AND e.evtevent = 'ddl_command_start', e.evtenabled::text, "
-            + "to_regclass(" + Sql.literal(REVOKES) + ") IS NOT NULL "
+            + "to_regclass(" + Sql.literal(REVOKES) + ") IS NOT NULL, "
+            + "EXISTS (SELECT 1 FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase "
+            + "WHERE d.datname = current_database() AND s.setrole = 0 AND 'default_transaction_read_only=on' = ANY (s.setconfig)), "
+            + "current_database(), "
+            + "(SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()), "
+            // GRANT and REVOKE act only for the functions' owner (or a member of it); others get a mere warning
+            + "coalesce((SELECT bool_and(pg_has_role(current_user, p.proowner, 'USAGE')) FROM pg_proc p WHERE p.oid IN ("
+            + String.join(", ", Sql.LARGE_OBJECT_WRITES.stream().map(f -> Sql.literal("pg_catalog." + f) + "::regprocedure").toList())
+            + ")), false) "
             + "FROM (SELECT 1) one LEFT JOIN pg_event_trigger e ON e.evtname = " + Sql.literal(ObjectNames.DDL_GUARD_TRIGGER);
 
     /** Of the given large-object functions, those PUBLIC may execute in this database. */
@@ -117,7 +131,7 @@ public final class WriteFence {
         String database = command.getTarget().getDatabase();
         try (PgSession blue = admin.open(command.getTarget())) {
             operatorSession(blue);
-            install(blue);
+            install(blue, objects(blue));
             List<FenceCheck.Gap> left = armTables(blue);
             if (!left.isEmpty()) {
                 LOG.info("{} table(s) of {} were busy while arming; they are guarded inside the window", left.size(), blue.where());
@@ -162,14 +176,14 @@ public final class WriteFence {
      */
     public int arm(PgSession blue) throws SQLException {
         operatorSession(blue);
-        install(blue);
+        install(blue, objects(blue));
         List<FenceCheck.Gap> left = armTables(blue);
         if (!left.isEmpty()) {
             throw new StepFailure(FailureReason.TIMEOUT, true, left.size() + " table(s) of " + blue.where()
                     + " stayed locked through " + ARM_PASSES + " attempts with lock_timeout " + ARM_LOCK_TIMEOUT.toMillis()
                     + " ms (" + names(left) + "): arm again; engaging guards them inside the window otherwise");
         }
-        return (int) blue.number(FenceCheck.GUARDED_COUNT);
+        return FenceCheck.counts(blue).guarded();
     }
 
     /**
@@ -200,29 +214,42 @@ public final class WriteFence {
     }
 
     private static Objects objects(PgSession blue) throws SQLException {
-        boolean readOnly = Catalog.readOnlyByDefault(blue);
         return blue.first(OBJECTS, rs -> new Objects(rs.getBoolean(1), rs.getBoolean(2), rs.getString(3),
-                rs.getString(4), rs.getBoolean(5), rs.getBoolean(6), rs.getString(7), rs.getBoolean(8), readOnly)).orElseThrow();
+                rs.getString(4), rs.getBoolean(5), rs.getBoolean(6), rs.getString(7), rs.getBoolean(8), rs.getBoolean(9),
+                rs.getString(10), rs.getInt(11), rs.getBoolean(12))).orElseThrow();
     }
 
-    /** Creates the schema, the operator token, both functions (disarmed) and the event trigger when missing. */
-    private static Objects install(PgSession blue) throws SQLException {
-        Objects found = objects(blue);
+    /**
+     * Creates what is missing: the schema, the operator token, both functions (disarmed), the event trigger, and
+     * (while disarmed) the record of the large-object functions to revoke. Whether it changed anything.
+     */
+    private static boolean install(PgSession blue, Objects found) throws SQLException {
+        boolean changed = false;
         if (!found.schema()) {
             blue.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(ObjectNames.SCHEMA));
+            changed = true;
         }
         if (!found.token()) {
             blue.execute(Sql.createOperatorToken());
+            // only the agent's role may read it, whatever default privileges would grant
             blue.execute("REVOKE ALL ON " + TOKEN + " FROM PUBLIC");
+            for (String grantee : blue.list("SELECT DISTINCT a.grantee::regrole::text FROM pg_class c, aclexplode(c.relacl) a "
+                    + "WHERE c.oid = to_regclass(?) AND a.grantee NOT IN (0, c.relowner)", rs -> rs.getString(1), TOKEN)) {
+                blue.execute("REVOKE ALL ON " + TOKEN + " FROM " + grantee);
+            }
             blue.execute(Sql.presentOperator());
+            changed = true;
         }
-        if (!Sql.GUARD_ENGAGED.equals(found.guardBody()) && !Sql.GUARD_DISARMED.equals(found.guardBody())) {
+        boolean guardEngaged = Sql.GUARD_ENGAGED.equals(found.guardBody());
+        if (!guardEngaged && !Sql.GUARD_DISARMED.equals(found.guardBody())) {
             blue.execute(Sql.guardFunction(Sql.GUARD_DISARMED));
             blue.execute("REVOKE ALL ON FUNCTION " + GUARD + " FROM PUBLIC");
+            changed = true;
         }
         if (!Sql.DDL_GUARD_ENGAGED.equals(found.ddlGuardBody()) && !Sql.DDL_GUARD_DISARMED.equals(found.ddlGuardBody())) {
             blue.execute(Sql.ddlGuardFunction(Sql.DDL_GUARD_DISARMED));
             blue.execute("REVOKE ALL ON FUNCTION " + DDL_GUARD + " FROM PUBLIC");
+            changed = true;
         }
         try {
             if (found.ddlTrigger() && !found.ddlTriggerOurs()) {
@@ -233,6 +260,7 @@ public final class WriteFence {
             }
             if (!"A".equals(found.ddlTriggerEnabled()) || !found.ddlTriggerOurs()) {
                 blue.execute(Sql.enableDdlGuardAlways());
+                changed = true;
             }
         } catch (SQLException e) {
             if ("42501".equals(e.getSQLState())) {
@@ -242,12 +270,45 @@ public final class WriteFence {
             }
             throw e;
         }
-        return found;
+        if (!guardEngaged) {
+            changed |= recordLargeObjectFunctions(blue, found);
+        }
+        return changed;
+    }
+
+    /**
+     * While disarmed: records which large-object write functions PUBLIC may execute now, the ones engaging
+     * revokes and releasing grants back. A role that may not revoke them records none and says so.
+     */
+    private static boolean recordLargeObjectFunctions(PgSession blue, Objects found) throws SQLException {
+        List<String> open = publicFunctions(blue, Sql.LARGE_OBJECT_WRITES);
+        if (!found.largeObjectsRevocable() && !open.isEmpty()) {
+            LOG.warn("large-object writes will stay possible in {} while it is fenced: the role {} may not revoke EXECUTE "
+                            + "on {} from PUBLIC (only their owner or a superuser may); large objects are not replicated "
+                            + "either way, so such writes would be lost with Blue", blue.where(),
+                    blue.text("SELECT current_user"), open);
+            open = List.of();
+        }
+        if (found.largeObjectRecord() && Set.copyOf(recordedFunctions(blue)).equals(Set.copyOf(open))) {
+            return false;
+        }
+        blue.execute("DROP MATERIALIZED VIEW IF EXISTS " + REVOKES);
+        blue.execute(Sql.recordLargeObjectFunctions(open));
+        return true;
+    }
+
+    private static List<String> publicFunctions(PgSession blue, List<String> signatures) throws SQLException {
+        return blue.list(PUBLIC_FUNCTIONS, rs -> rs.getString(1),
+                blue.connection().createArrayOf("text", signatures.toArray()));
+    }
+
+    private static List<String> recordedFunctions(PgSession blue) throws SQLException {
+        return blue.list("SELECT signature FROM " + REVOKES, rs -> rs.getString(1));
     }
 
     /** Guards every table that needs it, each in its own transaction, retrying busy ones; those left over. */
     private static List<FenceCheck.Gap> armTables(PgSession blue) throws SQLException {
-        List<FenceCheck.Gap> gaps = FenceCheck.gaps(blue);
+        List<FenceCheck.Gap> gaps = FenceCheck.tables(blue).gaps();
         long backoffMs = 50;
         for (int pass = 1; pass <= ARM_PASSES && !gaps.isEmpty(); pass++) {
             List<FenceCheck.Gap> busy = new ArrayList<>();
@@ -273,16 +334,16 @@ public final class WriteFence {
 
     /** One table's guard in one short transaction: (re)created when missing or foreign, enabled always. */
     private static void guard(PgSession blue, FenceCheck.Gap gap, Duration lockTimeout) throws SQLException {
-        inTransaction(blue, lockTimeout, () -> {
-            if (gap.trigger() && !gap.ours()) {
-                blue.execute(Sql.dropTrigger(gap.schema(), gap.table(), ObjectNames.FENCE_TRIGGER));
-            }
-            if (!gap.trigger() || !gap.ours()) {
-                blue.execute(Sql.createFenceTrigger(gap.schema(), gap.table(), ObjectNames.FENCE_TRIGGER,
-                        Sql.helper(ObjectNames.FENCE_FUNCTION)));
-            }
-            blue.execute(Sql.enableTriggerAlways(gap.schema(), gap.table(), ObjectNames.FENCE_TRIGGER));
-        });
+        List<String> statements = new ArrayList<>();
+        if (gap.trigger() && !gap.ours()) {
+            statements.add(Sql.dropTrigger(gap.schema(), gap.table(), ObjectNames.FENCE_TRIGGER));
+        }
+        if (!gap.trigger() || !gap.ours()) {
+            statements.add(Sql.createFenceTrigger(gap.schema(), gap.table(), ObjectNames.FENCE_TRIGGER,
+                    Sql.helper(ObjectNames.FENCE_FUNCTION)));
+        }
+        statements.add(Sql.enableTriggerAlways(gap.schema(), gap.table(), ObjectNames.FENCE_TRIGGER));
+        inTransaction(blue, lockTimeout, statements);
     }
 
     // ---- engage ----
@@ -290,22 +351,34 @@ public final class WriteFence {
     private record Outcome(Engaged engaged, boolean wasEngaged, int guardedInWindow) {
     }
 
+    /**
+     * Engages in one transaction (one round trip): both guards' refusing bodies, the large-object revokes. Then
+     * terminations, the prepared-transaction check, the guards of tables left unguarded, and last the read-only
+     * default: {@link FenceCheck} takes it as the mark of a finished engage.
+     */
     private Outcome engageNow(PgSession blue) throws SQLException, InterruptedException {
-        Objects before = install(blue);
-        refuseWhilePrepared(blue, "The fence was not engaged: Blue stays writable");
-        boolean wasEngaged = before.engaged();
-        inTransaction(blue, Duration.ofSeconds(5), () -> {
-            if (!Sql.GUARD_ENGAGED.equals(before.guardBody())) {
-                blue.execute(Sql.guardFunction(Sql.GUARD_ENGAGED));
-            }
-            if (!Sql.DDL_GUARD_ENGAGED.equals(before.ddlGuardBody())) {
-                blue.execute(Sql.ddlGuardFunction(Sql.DDL_GUARD_ENGAGED));
-            }
-            revokeLargeObjectWrites(blue);
-            if (!before.readOnly()) {
-                blue.execute(Sql.alterDatabaseSet(database(blue), "default_transaction_read_only", "on"));
-            }
-        });
+        Objects found = objects(blue);
+        if (install(blue, found)) {
+            found = objects(blue);
+        }
+        if (found.prepared() > 0) {
+            refuseWhilePrepared(blue, "The fence was not engaged: Blue stays writable");
+        }
+        boolean wasEngaged = found.engaged();
+        List<String> statements = new ArrayList<>();
+        if (!Sql.GUARD_ENGAGED.equals(found.guardBody())) {
+            statements.add(Sql.guardFunction(Sql.GUARD_ENGAGED));
+        }
+        if (!Sql.DDL_GUARD_ENGAGED.equals(found.ddlGuardBody())) {
+            statements.add(Sql.ddlGuardFunction(Sql.DDL_GUARD_ENGAGED));
+        }
+        List<String> largeObjects = found.largeObjectRecord() ? recordedFunctions(blue) : List.of();
+        if (!largeObjects.isEmpty()) {
+            statements.add(Sql.revokeFromPublic(largeObjects));
+        }
+        if (!statements.isEmpty()) {
+            inTransaction(blue, Duration.ofSeconds(5), statements);
+        }
         int terminated = terminateOthers(blue);
         try {
             refuseWhilePrepared(blue, wasEngaged ? "Blue stays fenced" : "The fence was released again: Blue is writable");
@@ -315,49 +388,13 @@ public final class WriteFence {
             }
             throw refused;
         }
-        int guardedInWindow = guardInWindow(blue);
+        FenceCheck.Counts tables = FenceCheck.counts(blue);
+        int guardedInWindow = tables.unguarded() == 0 ? 0 : guardInWindow(blue, FenceCheck.tables(blue).gaps());
+        if (!found.readOnly()) {
+            blue.execute(Sql.alterDatabaseSet(found.database(), "default_transaction_read_only", "on"));
+        }
         Lsn lsn = blue.currentWalLsn();
-        int tables = (int) blue.number(FenceCheck.GUARDED_COUNT);
-        return new Outcome(new Engaged(terminated, lsn, tables), wasEngaged, guardedInWindow);
-    }
-
-    /**
-     * Revokes from PUBLIC the large-object write functions PUBLIC may execute, and records which, so release
-     * grants exactly those back. A role that does not own them (any non-superuser, rds_superuser included)
-     * gets only a server warning: then large-object writes stay open, and a warning says so.
-     */
-    private static void revokeLargeObjectWrites(PgSession blue) throws SQLException {
-        List<String> open = publicFunctions(blue, Sql.LARGE_OBJECT_WRITES);
-        if (open.isEmpty()) {
-            return;
-        }
-        blue.execute(Sql.revokeFromPublic(open));
-        List<String> still = publicFunctions(blue, open);
-        if (!still.isEmpty()) {
-            LOG.warn("large-object writes stay possible in {} while it is fenced: the role {} may not revoke EXECUTE "
-                            + "on {} from PUBLIC (only their owner or a superuser may); large objects are not replicated "
-                            + "either way, so such writes would be lost with Blue", blue.where(),
-                    blue.text("SELECT current_user"), still);
-        }
-        Set<String> revoked = new LinkedHashSet<>(recordedRevokes(blue));
-        int known = revoked.size();
-        open.stream().filter(f -> !still.contains(f)).forEach(revoked::add);
-        if (revoked.size() > known) {
-            blue.execute("DROP MATERIALIZED VIEW IF EXISTS " + REVOKES);
-            blue.execute(Sql.recordLargeObjectRevokes(List.copyOf(revoked)));
-        }
-    }
-
-    private static List<String> publicFunctions(PgSession blue, List<String> signatures) throws SQLException {
-        return blue.list(PUBLIC_FUNCTIONS, rs -> rs.getString(1),
-                blue.connection().createArrayOf("text", signatures.toArray()));
-    }
-
-    private static List<String> recordedRevokes(PgSession blue) throws SQLException {
-        if (!blue.exists("SELECT 1 WHERE to_regclass(?) IS NOT NULL", REVOKES)) {
-            return List.of();
-        }
-        return blue.list("SELECT signature FROM " + REVOKES, rs -> rs.getString(1));
+        return new Outcome(new Engaged(terminated, lsn, tables.guarded() + guardedInWindow), wasEngaged, guardedInWindow);
     }
 
     private static void refuseWhilePrepared(PgSession blue, String consequence) throws SQLException {
@@ -372,17 +409,18 @@ public final class WriteFence {
     }
 
     /** Tables created or disabled since the last arm are guarded here, after the terminations: how many. */
-    private int guardInWindow(PgSession blue) throws SQLException, InterruptedException {
-        List<FenceCheck.Gap> gaps = FenceCheck.gaps(blue);
+    private int guardInWindow(PgSession blue, List<FenceCheck.Gap> gaps) throws SQLException, InterruptedException {
         if (gaps.isEmpty()) {
             return 0;
         }
         LOG.warn("{} table(s) of {} had no enabled guard when the window started ({}): guarding them inside the window; "
                 + "arm before the window to keep it short", gaps.size(), blue.where(), names(gaps));
+        int guarded = 0;
         for (FenceCheck.Gap gap : gaps) {
             for (int attempt = 1; ; attempt++) {
                 try {
                     guard(blue, gap, WINDOW_LOCK_TIMEOUT);
+                    guarded++;
                     break;
                 } catch (SQLException e) {
                     if ("42P01".equals(e.getSQLState())) {
@@ -396,7 +434,7 @@ public final class WriteFence {
                 }
             }
         }
-        return gaps.size();
+        return guarded;
     }
 
     /** Terminates every other client session of the database and waits until they are gone; how many. */
@@ -426,32 +464,30 @@ public final class WriteFence {
 
     // ---- release ----
 
+    /** Disarms in one transaction (one round trip), then removes unless the guards are kept; whether it did anything. */
     private static boolean releaseNow(PgSession blue, boolean keepGuards) throws SQLException {
         operatorSession(blue);
         Objects found = objects(blue);
-        List<String> revoked = found.revokes() ? recordedRevokes(blue) : List.of();
         boolean disarmGuard = found.guardBody() != null && !Sql.GUARD_DISARMED.equals(found.guardBody());
         boolean disarmDdl = found.ddlGuardBody() != null && !Sql.DDL_GUARD_DISARMED.equals(found.ddlGuardBody());
-        boolean changed = disarmGuard || disarmDdl || found.revokes() || found.readOnly();
-        if (changed) {
-            inTransaction(blue, Duration.ofSeconds(5), () -> {
-                if (disarmGuard) {
-                    blue.execute(Sql.guardFunction(Sql.GUARD_DISARMED));
-                }
-                if (disarmDdl) {
-                    blue.execute(Sql.ddlGuardFunction(Sql.DDL_GUARD_DISARMED));
-                }
-                if (!revoked.isEmpty()) {
-                    blue.execute(Sql.grantToPublic(revoked));
-                }
-                if (found.revokes()) {
-                    blue.execute("DROP MATERIALIZED VIEW " + REVOKES);
-                }
-                if (found.readOnly()) {
-                    blue.execute(Sql.alterDatabaseReset(database(blue), "default_transaction_read_only"));
-                }
-            });
+        List<String> statements = new ArrayList<>();
+        if (disarmGuard) {
+            statements.add(Sql.guardFunction(Sql.GUARD_DISARMED));
         }
+        if (disarmDdl) {
+            statements.add(Sql.ddlGuardFunction(Sql.DDL_GUARD_DISARMED));
+        }
+        List<String> largeObjects = found.largeObjectRecord() ? recordedFunctions(blue) : List.of();
+        if (!largeObjects.isEmpty()) {
+            statements.add(Sql.grantToPublic(largeObjects)); // granting what PUBLIC already has changes nothing
+        }
+        if (found.readOnly()) {
+            statements.add(Sql.alterDatabaseReset(found.database(), "default_transaction_read_only"));
+        }
+        if (!statements.isEmpty()) {
+            inTransaction(blue, Duration.ofSeconds(5), statements);
+        }
+        boolean changed = disarmGuard || disarmDdl || found.readOnly();
         if (!keepGuards) {
             changed |= remove(blue, found);
         }
@@ -466,8 +502,7 @@ public final class WriteFence {
             List<String[]> busy = new ArrayList<>();
             for (String[] table : triggers) {
                 try {
-                    inTransaction(blue, ARM_LOCK_TIMEOUT,
-                            () -> blue.execute(Sql.dropTrigger(table[0], table[1], ObjectNames.FENCE_TRIGGER)));
+                    inTransaction(blue, ARM_LOCK_TIMEOUT, List.of(Sql.dropTrigger(table[0], table[1], ObjectNames.FENCE_TRIGGER)));
                 } catch (SQLException e) {
                     if (!"55P03".equals(e.getSQLState())) {
                         throw e;
@@ -487,7 +522,8 @@ public final class WriteFence {
                     triggers.stream().map(t -> t[0] + "." + t[1]).limit(5).toList()) + "): writes are allowed; "
                     + "send UnfenceWrites again to finish the cleanup");
         }
-        boolean any = found.ddlTrigger() || found.guardBody() != null || found.ddlGuardBody() != null || found.token();
+        boolean any = found.ddlTrigger() || found.guardBody() != null || found.ddlGuardBody() != null || found.token()
+                || found.largeObjectRecord();
         blue.execute("DROP EVENT TRIGGER IF EXISTS " + Sql.ident(ObjectNames.DDL_GUARD_TRIGGER));
         blue.execute("DROP FUNCTION IF EXISTS " + DDL_GUARD);
         blue.execute("DROP FUNCTION IF EXISTS " + GUARD);
@@ -505,18 +541,12 @@ public final class WriteFence {
 
     // ---- helpers ----
 
-    @FunctionalInterface
-    private interface Work {
-        void run() throws SQLException;
-    }
-
-    /** Runs the work in one transaction with the given lock_timeout; rolls back on any failure. */
-    private static void inTransaction(PgSession blue, Duration lockTimeout, Work work) throws SQLException {
+    /** Runs the statements in one transaction and one round trip, with the given lock_timeout. */
+    private static void inTransaction(PgSession blue, Duration lockTimeout, List<String> statements) throws SQLException {
         Connection connection = blue.connection();
         connection.setAutoCommit(false);
         try {
-            blue.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
-            work.run();
+            blue.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'; " + String.join("; ", statements));
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
@@ -524,10 +554,6 @@ public final class WriteFence {
         } finally {
             connection.setAutoCommit(true);
         }
-    }
-
-    private static String database(PgSession blue) throws SQLException {
-        return blue.text("SELECT current_database()");
     }
 
     private static String names(List<FenceCheck.Gap> gaps) {

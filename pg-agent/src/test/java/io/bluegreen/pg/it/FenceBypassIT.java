@@ -61,8 +61,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rows, then a drain through Kafka that must leave Green 17 with exactly the acknowledged rows. The application
  * role is no superuser but owns the tables and may {@code SET session_replication_role} (as rds_superuser may
  * on RDS). Also: arming is idempotent and leaves writes alone, a table created after arming is guarded by the
- * next arm, a prepared transaction makes the fence refuse and leaves Blue writable, and releasing with and
- * without the guards.
+ * next arm, a guard the owner disabled after arming is enabled again inside the window, a prepared transaction
+ * makes the fence refuse and leaves Blue writable, the agent's own sessions keep working on a fenced Blue, and
+ * releasing with and without the guards.
  */
 @WithTestBed
 @MicronautTest
@@ -101,7 +102,10 @@ class FenceBypassIT implements TestPropertyProvider {
                         + "THEN CREATE ROLE " + APP + " LOGIN; END IF; END$$",
                 "ALTER ROLE " + APP + " LOGIN NOSUPERUSER PASSWORD '" + APP_PASSWORD + "'",
                 "GRANT SET ON PARAMETER session_replication_role TO " + APP);
-        sql(blueServer, DB, "GRANT CREATE ON SCHEMA public TO " + APP);
+        // generous defaults: whatever the agent creates, the application may use; the operator token must stay unreadable
+        sql(blueServer, DB, "GRANT CREATE ON SCHEMA public TO " + APP,
+                "ALTER DEFAULT PRIVILEGES GRANT USAGE ON SCHEMAS TO " + APP,
+                "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO " + APP);
         asApp(TABLES);
         sql(greenServer, DB, TABLES);
         sql(greenServer, DB, LATE_TABLE);
@@ -158,11 +162,10 @@ class FenceBypassIT implements TestPropertyProvider {
             await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() > before + 20);
 
             asApp(LATE_TABLE, "ALTER TABLE orders DISABLE TRIGGER bluegreen_write_fence");
-            FenceCheck.State state = FenceCheck.read(session);
-            assertFalse(state.fenced());
-            assertEquals(List.of("public.late", "public.orders"), state.unguardedTables());
+            assertFalse(FenceCheck.read(session).fenced());
+            assertEquals(List.of("public.late", "public.orders"), FenceCheck.tables(session).unguarded());
             assertEquals(4, fence.arm(session), "the new table is guarded and the owner's disabled guard enabled again");
-            assertEquals(List.of(), FenceCheck.read(session).unguardedTables());
+            assertEquals(List.of(), FenceCheck.tables(session).unguarded());
             assertEquals(4, number(blueServer, DB, "SELECT count(*) FROM pg_trigger WHERE tgname = 'bluegreen_write_fence' "
                     + "AND tgenabled = 'A'"));
             asApp("INSERT INTO late VALUES (1)", "DELETE FROM late");
@@ -171,6 +174,29 @@ class FenceBypassIT implements TestPropertyProvider {
 
     @Test
     @Order(2)
+    void engagingGuardsATableWhoseGuardTheOwnerDisabledAfterArmingAndReleasingKeepsTheGuards() throws Exception {
+        WriteFence fence = new WriteFence(admin, Duration.ofSeconds(30));
+        try (PgSession session = admin.open(blue(DB))) {
+            asApp("ALTER TABLE late DISABLE TRIGGER bluegreen_write_fence");
+            WriteFence.Engaged engaged = fence.engage(session);
+            assertEquals(4, engaged.tables());
+            assertTrue(engaged.terminatedSessions() >= 1, "the writer's session: " + engaged);
+            assertTrue(FenceCheck.read(session).fenced());
+            assertEquals(List.of(), FenceCheck.tables(session).unguarded());
+            assertEquals("25006", refused("SET default_transaction_read_only = off", "INSERT INTO late VALUES (-1)"));
+
+            fence.release(session, true);
+            assertFalse(FenceCheck.read(session).fenced());
+            assertEquals(List.of(), FenceCheck.tables(session).unguarded(), "the guards stay, disarmed");
+            asApp("INSERT INTO late VALUES (-1)", "DELETE FROM late");
+            fence.release(session, true);
+        }
+        long before = acknowledged.size();
+        await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() > before + 20);
+    }
+
+    @Test
+    @Order(3)
     void aPreparedTransactionMakesTheFenceRefuseAndLeavesBlueWritable() throws Exception {
         long id = nextId.getAndIncrement();
         asApp("BEGIN", "INSERT INTO orders (id, note) VALUES (" + id + ", 'prepared')", "PREPARE TRANSACTION 'fence-bypass-1'");
@@ -195,7 +221,7 @@ class FenceBypassIT implements TestPropertyProvider {
     private final long heldId = 900_000_000L;
 
     @Test
-    @Order(3)
+    @Order(4)
     void fenceWritesTerminatesTheWriterAndEverySession() throws Exception {
         heldIdle = connectAsApp();
         heldInTransaction = connectAsApp();
@@ -223,7 +249,7 @@ class FenceBypassIT implements TestPropertyProvider {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void existingSessionsAreGone() {
         SQLException idle = assertThrows(SQLException.class, () -> {
             try (Statement statement = heldIdle.createStatement()) {
@@ -237,7 +263,7 @@ class FenceBypassIT implements TestPropertyProvider {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void newSessionsAndTheirSettingsAreRefused() {
         long id = nextId.getAndIncrement();
         assertEquals("25006", refused("INSERT INTO orders (id, note) VALUES (" + id + ", 'new session')"));
@@ -250,7 +276,7 @@ class FenceBypassIT implements TestPropertyProvider {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void everyKindOfWriteStatementIsRefused() {
         String rw = "SET default_transaction_read_only = off";
         long id = nextId.getAndIncrement();
@@ -279,7 +305,7 @@ class FenceBypassIT implements TestPropertyProvider {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theTableOwnerCannotDisableDropOrBypassTheGuard() {
         String rw = "SET default_transaction_read_only = off";
         String replica = "SET session_replication_role = replica";
@@ -304,7 +330,7 @@ class FenceBypassIT implements TestPropertyProvider {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aTableCreatedAfterTheFenceCannotBeCreated() {
         String rw = "SET default_transaction_read_only = off";
         assertEquals("25006", refused(rw, "CREATE TABLE fresh (id bigint PRIMARY KEY)", "INSERT INTO fresh VALUES (1)"));
@@ -315,7 +341,7 @@ class FenceBypassIT implements TestPropertyProvider {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void largeObjectsCannotBeWritten() throws Exception {
         long before = number(blueServer, DB, "SELECT count(*) FROM pg_largeobject_metadata");
         String rw = "SET default_transaction_read_only = off";
@@ -335,7 +361,7 @@ class FenceBypassIT implements TestPropertyProvider {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void theAgentsOwnSessionsStillWork() throws Exception {
         try (PgSession session = admin.open(blue(DB))) {
             assertTrue(FenceCheck.read(session).fenced());
@@ -353,7 +379,7 @@ class FenceBypassIT implements TestPropertyProvider {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void drainLeavesGreenWithExactlyTheAcknowledgedRows() {
         ReplicationDrained drained = agent.send(drain());
         assertEquals("MARKER", drained.getMethod());
@@ -365,7 +391,7 @@ class FenceBypassIT implements TestPropertyProvider {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void releasingWithTheGuardsKeptAllowsWritesAndLeavesTheGuardsDisarmed() throws Exception {
         UnfenceWrites unfence = agent.command(new UnfenceWrites());
         unfence.setTarget(blue(DB));
@@ -378,7 +404,7 @@ class FenceBypassIT implements TestPropertyProvider {
             FenceCheck.State state = FenceCheck.read(session);
             assertFalse(state.fenced());
             assertFalse(state.writeGuardEngaged());
-            assertEquals(List.of(), state.unguardedTables(), "the guards stay, disarmed");
+            assertEquals(List.of(), FenceCheck.tables(session).unguarded(), "the guards stay, disarmed");
         }
         assertEquals(1, number(blueServer, DB, "SELECT count(*) FROM pg_event_trigger WHERE evtname = 'bluegreen_ddl_fence'"));
         WritesFenced fencedAgain = agent.send(fence());
@@ -387,7 +413,7 @@ class FenceBypassIT implements TestPropertyProvider {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void releasingWithoutTheGuardsRemovesEveryFenceObject() {
         UnfenceWrites unfence = agent.command(new UnfenceWrites());
         unfence.setTarget(blue(DB));
@@ -433,6 +459,7 @@ class FenceBypassIT implements TestPropertyProvider {
         props.setProperty("user", APP);
         props.setProperty("password", APP_PASSWORD);
         props.setProperty("ApplicationName", "fence-bypass-app");
+        props.setProperty("options", "-c statement_timeout=15s"); // a failing check must not hang on a lock
         return DriverManager.getConnection(blueServer.jdbcUrl(DB), props);
     }
 
