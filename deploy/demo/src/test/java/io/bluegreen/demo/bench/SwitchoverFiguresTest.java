@@ -202,7 +202,9 @@ class SwitchoverFiguresTest {
         assertEquals(200_000, o.seedRows());
         assertFalse(o.json());
         assertEquals(4_000_000L, o.intervalNanos(2), "two writers at 250 writes/s each");
-        BenchmarkOptions full = BenchmarkOptions.parse("--rate", "0", "--repoint=rename", "--output", "json", "--runs", "10");
+        BenchmarkOptions full = BenchmarkOptions.parse("--rate", "0", "--repoint=rename", "--output", "json", "--runs", "10",
+                "--json-file", "target/bench.json");
+        assertEquals(java.nio.file.Path.of("target/bench.json"), full.jsonFile());
         assertEquals(0, full.intervalNanos(2));
         assertEquals("rename", full.repoint().planValue());
         assertTrue(full.json());
