@@ -3,6 +3,7 @@ package io.bluegreen.pg.replication;
 import io.bluegreen.schemas.common.ClusterRef;
 import io.bluegreen.schemas.common.DatabaseTarget;
 import io.bluegreen.schemas.common.FailureReason;
+import io.bluegreen.schemas.common.Role;
 import io.bluegreen.schemas.credentials.Credentials;
 import io.bluegreen.schemas.credentials.CredentialsResolver;
 
@@ -47,7 +48,17 @@ public final class JdbcReplicationAdmin implements ReplicationAdmin {
         props.setProperty("options", "-c default_transaction_read_only=off");
         String where = target.getDatabase() + " on " + target.getRole() + " " + cluster.getHost() + ":" + cluster.getPort();
         Connection connection = DriverManager.getConnection(jdbcUrl(cluster, target.getDatabase()), props);
-        return new PgSession(connection, where);
+        PgSession session = new PgSession(connection, where);
+        if (target.getRole() == Role.BLUE) {
+            try {
+                // a fenced Blue refuses DDL except from the operator (WriteFence): present its token, read on the server
+                session.execute(Sql.presentOperator());
+            } catch (SQLException | RuntimeException e) {
+                session.close();
+                throw e;
+            }
+        }
+        return session;
     }
 
     @Override

@@ -7,16 +7,28 @@ import java.util.Locale;
 /**
  * Names of what the agent creates. Replication objects follow the seed ({@code <prefix>_pub_<db>},
  * {@code <prefix>_slot_<db>}, {@code <prefix>_sub_<db>}, prefix {@code blue_green} by default); the agent's
- * own helpers (drain marker table, write-fence function) live in schema {@value #SCHEMA}.
+ * own helpers (drain marker table, write-fence functions and their state) live in schema {@value #SCHEMA}.
  */
 public final class ObjectNames {
 
     public static final String DEFAULT_PREFIX = "blue_green";
-    /** Schema of the drain marker table and the fence function, on Blue and on Green. */
+    /** Schema of the drain marker table and the fence objects, on Blue and on Green. */
     public static final String SCHEMA = "bluegreen";
     public static final String MARKER_TABLE = "drain_marker";
-    public static final String FENCE_FUNCTION = "refuse_write";
+    /** The one trigger function every table guard calls: a no-op while disarmed, raising while engaged. */
+    public static final String FENCE_FUNCTION = "write_guard";
+    /** The statement-level trigger on each table, {@code ENABLE ALWAYS}. */
     public static final String FENCE_TRIGGER = "bluegreen_write_fence";
+    /** The event trigger function that refuses DDL while the fence is engaged, except from the operator. */
+    public static final String DDL_GUARD_FUNCTION = "ddl_guard";
+    /** The {@code ddl_command_start} event trigger of the database, {@code ENABLE ALWAYS}. */
+    public static final String DDL_GUARD_TRIGGER = "bluegreen_ddl_fence";
+    /** Materialized view holding the operator token; readable by its owner only. */
+    public static final String OPERATOR_TOKEN = "fence_operator";
+    /** Materialized view listing the large-object functions the engaged fence revoked from PUBLIC. */
+    public static final String LARGE_OBJECT_REVOKES = "fence_lo_revoked";
+    /** The session setting through which the agent's sessions present the operator token. */
+    public static final String OPERATOR_SETTING = "bluegreen.operator";
 
     private ObjectNames() {
     }

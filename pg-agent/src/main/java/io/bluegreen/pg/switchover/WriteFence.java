@@ -8,34 +8,99 @@ import io.bluegreen.pg.replication.ReplicationAdmin;
 import io.bluegreen.pg.replication.Sql;
 import io.bluegreen.pg.replication.StepContext;
 import io.bluegreen.pg.replication.StepFailure;
+import io.bluegreen.schemas.Lsn;
 import io.bluegreen.schemas.command.pg.FenceWrites;
 import io.bluegreen.schemas.command.pg.UnfenceWrites;
 import io.bluegreen.schemas.common.FailureReason;
 import io.bluegreen.schemas.result.WritesFenced;
 import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Fences writes on one Blue database so that nothing commits there after the drain point:
+ * Fences writes on one Blue database so that nothing commits there after the drain point, whoever the writer
+ * and whatever its session settings. The fence is armed before the window and engaged inside it:
  * <ol>
- *   <li>{@code ALTER DATABASE … SET default_transaction_read_only = on}: new sessions start read-only;</li>
- *   <li>terminate every other client session of the database (walsenders are left alone, PITFALLS 20) and wait
- *       until they have left {@code pg_stat_activity} (termination is asynchronous, PITFALLS 17);</li>
- *   <li>a statement-level trigger on every user table that raises {@code read_only_sql_transaction}, because a
- *       read-only default alone is not a fence: {@code BEGIN READ WRITE} would still write (PITFALLS 19). The
- *       triggers depend on one function, {@code bluegreen.refuse_write()}, so unfencing drops them all at once;</li>
- *   <li>terminate again (sessions that connected meanwhile), wait, and report Blue's WAL position.</li>
+ *   <li><b>arm</b> (before the window, writes unaffected): each user table and partition gets a statement-level
+ *       trigger {@value ObjectNames#FENCE_TRIGGER} ({@code BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE},
+ *       {@code ENABLE ALWAYS}, so {@code session_replication_role = replica} does not skip it) calling the one
+ *       function {@code bluegreen.write_guard()}, whose body is a no-op while disarmed. Each table is guarded in
+ *       its own short transaction with a short {@code lock_timeout}, retried, so a busy table never queues
+ *       writers for long. A guard a table owner disabled is enabled again. The database also gets an event
+ *       trigger {@value ObjectNames#DDL_GUARD_TRIGGER} ({@code ddl_command_start}, {@code ENABLE ALWAYS}) and a
+ *       random operator token in {@code bluegreen.fence_operator}, readable by the agent's role only;</li>
+ *   <li><b>engage</b> (the window starts; its cost does not depend on the number of tables): one transaction
+ *       replaces the guard function's body by one that raises {@code 25006 read_only_sql_transaction}
+ *       (PL/pgSQL re-reads a replaced function in every session, so every guard refuses from the commit on),
+ *       engages the DDL guard (every DDL statement is refused unless the session presents the operator token in
+ *       {@value ObjectNames#OPERATOR_SETTING}: nobody may disable or drop a guard or create an unguarded table),
+ *       revokes the large-object write functions from PUBLIC in this database (they touch no user table), and
+ *       sets the database's {@code default_transaction_read_only}. Then it terminates every other client session
+ *       of the database (walsenders are left alone, PITFALLS 20) and waits until they have left
+ *       {@code pg_stat_activity} (termination is asynchronous, PITFALLS 17). It refuses while a prepared
+ *       transaction of the database exists ({@code COMMIT PREPARED} would write without firing any trigger):
+ *       checked before anything changes and again after the terminations, when it releases the fence again.
+ *       A table left without an enabled guard (created after the last arm) is guarded inside the window;</li>
+ *   <li><b>release</b> (writes allowed at once, also independent of the number of tables): the no-op bodies
+ *       again, the large-object functions granted back, the read-only default reset. Without
+ *       {@code keepGuards}, every fence object is then removed, each table in its own short transaction.</li>
  * </ol>
- * Everything is read from the catalogs first, so a repeat changes nothing.
+ * The agent's own sessions pass the DDL guard: {@link io.bluegreen.pg.replication.JdbcReplicationAdmin} (and
+ * this class) set {@value ObjectNames#OPERATOR_SETTING} from the token when a Blue session opens. A superuser
+ * can always undo the fence; it holds against every other role, table owners included.
  */
 public final class WriteFence {
 
-    private static final String FUNCTION = Sql.ident(ObjectNames.SCHEMA) + "." + Sql.ident(ObjectNames.FENCE_FUNCTION);
-    private static final int LOCK_ATTEMPTS = 5;
+    /** What engaging did: sessions terminated, Blue's WAL position once fenced, tables guarded. */
+    public record Engaged(int terminatedSessions, Lsn fenceLsn, int tables) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(WriteFence.class);
+    private static final Duration ARM_LOCK_TIMEOUT = Duration.ofMillis(100);
+    private static final int ARM_PASSES = 6;
+    private static final Duration WINDOW_LOCK_TIMEOUT = Duration.ofSeconds(2);
+    private static final int WINDOW_ATTEMPTS = 5;
+    private static final String GUARD = Sql.helper(ObjectNames.FENCE_FUNCTION) + "()";
+    private static final String DDL_GUARD = Sql.helper(ObjectNames.DDL_GUARD_FUNCTION) + "()";
+    private static final String TOKEN = Sql.helper(ObjectNames.OPERATOR_TOKEN);
+    private static final String REVOKES = Sql.helper(ObjectNames.LARGE_OBJECT_REVOKES);
+
+    /** The fence objects as the catalogs show them; a body is null when its function does not exist. */
+    private record Objects(boolean schema, boolean token, String guardBody, String ddlGuardBody, boolean ddlTrigger,
+                           boolean ddlTriggerOurs, String ddlTriggerEnabled, boolean revokes, boolean readOnly) {
+
+        boolean engaged() {
+            return Sql.GUARD_ENGAGED.equals(guardBody) && Sql.DDL_GUARD_ENGAGED.equals(ddlGuardBody)
+                    && ddlTriggerOurs && "A".equals(ddlTriggerEnabled) && readOnly;
+        }
+    }
+
+    private static final String OBJECTS = "SELECT to_regnamespace(" + Sql.literal(Sql.ident(ObjectNames.SCHEMA)) + ") IS NOT NULL, "
+            + "to_regclass(" + Sql.literal(TOKEN) + ") IS NOT NULL, "
+            + "(SELECT prosrc FROM pg_proc WHERE oid = to_regprocedure(" + Sql.literal(GUARD) + ")), "
+            + "(SELECT prosrc FROM pg_proc WHERE oid = to_regprocedure(" + Sql.literal(DDL_GUARD) + ")), "
+            + "e.oid IS NOT NULL, e.evtfoid IS NOT DISTINCT FROM to_regprocedure(" + Sql.literal(DDL_GUARD) + ") "
+            + "AND e.evtevent = 'ddl_command_start', e.evtenabled::text, "
+            + "to_regclass(" + Sql.literal(REVOKES) + ") IS NOT NULL "
+            + "FROM (SELECT 1) one LEFT JOIN pg_event_trigger e ON e.evtname = " + Sql.literal(ObjectNames.DDL_GUARD_TRIGGER);
+
+    /** Of the given large-object functions, those PUBLIC may execute in this database. */
+    private static final String PUBLIC_FUNCTIONS = "SELECT s FROM unnest(?::text[]) s WHERE EXISTS (SELECT 1 FROM pg_proc p, "
+            + "aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a WHERE p.oid = ('pg_catalog.' || s)::regprocedure "
+            + "AND a.grantee = 0 AND a.privilege_type = 'EXECUTE')";
+
+    private static final String GUARDED_TRIGGERS = "SELECT n.nspname, c.relname FROM pg_trigger t "
+            + "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "WHERE t.tgfoid = to_regprocedure(" + Sql.literal(GUARD) + ") ORDER BY 1, 2";
 
     private final ReplicationAdmin admin;
     private final Duration terminationTimeout;
@@ -45,84 +110,302 @@ public final class WriteFence {
         this.terminationTimeout = terminationTimeout;
     }
 
+    // ---- the command entry points ----
+
+    /** {@link #arm} then {@link #engage}: answers {@code WritesFenced}, or already done when it was engaged. */
     public SpecificRecord fence(StepContext ctx, FenceWrites command) throws SQLException, InterruptedException {
         String database = command.getTarget().getDatabase();
         try (PgSession blue = admin.open(command.getTarget())) {
-            blue.execute("SET default_transaction_read_only = off");
-            boolean changed = false;
-            if (!Catalog.readOnlyByDefault(blue)) {
-                blue.execute(Sql.alterDatabaseSet(database, "default_transaction_read_only", "on"));
-                changed = true;
+            operatorSession(blue);
+            install(blue);
+            List<FenceCheck.Gap> left = armTables(blue);
+            if (!left.isEmpty()) {
+                LOG.info("{} table(s) of {} were busy while arming; they are guarded inside the window", left.size(), blue.where());
             }
-            if (!blue.exists("SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                    + "WHERE n.nspname = ? AND p.proname = ?", ObjectNames.SCHEMA, ObjectNames.FENCE_FUNCTION)) {
-                blue.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(ObjectNames.SCHEMA));
-                blue.execute("CREATE OR REPLACE FUNCTION " + FUNCTION + "() RETURNS trigger LANGUAGE plpgsql AS $fence$ "
-                        + "BEGIN RAISE EXCEPTION USING ERRCODE = 'read_only_sql_transaction', MESSAGE = format("
-                        + "'database %s is fenced for a blue/green switchover: writes are refused until UnfenceWrites', "
-                        + "current_database()); END $fence$");
-                changed = true;
-            }
-            int terminated = terminateOthers(blue);
-            int guarded = 0;
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    guarded += guardTables(blue);
-                    break;
-                } catch (SQLException e) {
-                    // lock_not_available: a session that arrived after the first pass holds a lock; end it and retry
-                    if (!"55P03".equals(e.getSQLState()) || attempt >= LOCK_ATTEMPTS) {
-                        throw e;
-                    }
-                    terminated += terminateOthers(blue);
-                }
-            }
-            terminated += terminateOthers(blue);
-            changed |= guarded > 0;
-            String lsn = blue.currentWalLsn().toString();
-            if (!changed && terminated == 0) {
+            Outcome outcome = engageNow(blue);
+            String lsn = outcome.engaged().fenceLsn().toString();
+            if (outcome.wasEngaged() && outcome.engaged().terminatedSessions() == 0 && outcome.guardedInWindow() == 0) {
                 return ctx.succeeded(blue.where() + " is already fenced at " + lsn, true,
-                        Map.of("database", database, "fenceLsn", lsn, "terminatedSessions", "0"));
+                        Map.of("database", database, "fenceLsn", lsn, "terminatedSessions", "0",
+                                "tables", Integer.toString(outcome.engaged().tables())));
             }
             WritesFenced result = new WritesFenced();
             result.setDatabase(database);
-            result.setTerminatedSessions(terminated);
+            result.setTerminatedSessions(outcome.engaged().terminatedSessions());
             result.setFenceLsn(lsn);
             return ctx.stamp(result);
         }
     }
 
-    /** Adds the fence trigger to every unguarded table in one transaction; the number added. */
-    private static int guardTables(PgSession blue) throws SQLException {
-        List<String[]> tables = blue.list(FenceCheck.UNGUARDED_TABLES, rs -> new String[]{rs.getString(1), rs.getString(2)});
-        if (tables.isEmpty()) {
+    /** {@link #release} with the command's {@code keepGuards}. */
+    public SpecificRecord unfence(StepContext ctx, UnfenceWrites command) throws SQLException {
+        String database = command.getTarget().getDatabase();
+        boolean keepGuards = Boolean.TRUE.equals(command.getKeepGuards());
+        try (PgSession blue = admin.open(command.getTarget())) {
+            boolean changed = releaseNow(blue, keepGuards);
+            return ctx.succeeded(!changed ? blue.where() + " was not fenced"
+                            : "writes to " + blue.where() + " are allowed again" + (keepGuards
+                            ? "; the disarmed guards stay for the next fence" : "; every fence object is removed")
+                            + " (sessions opened during the fence keep their read-only default until they reconnect)",
+                    !changed, Map.of("database", database, "keepGuards", Boolean.toString(keepGuards)));
+        }
+    }
+
+    // ---- the three operations ----
+
+    /**
+     * Before the window: installs whatever guard is missing, disarmed (no effect on writes), each table in its
+     * own short transaction (short {@code lock_timeout}, retried); enables a guard a table owner disabled.
+     * Idempotent. Fails (retryable) when some table stayed locked through every retry.
+     *
+     * @return the number of tables guarded
+     */
+    public int arm(PgSession blue) throws SQLException {
+        operatorSession(blue);
+        install(blue);
+        List<FenceCheck.Gap> left = armTables(blue);
+        if (!left.isEmpty()) {
+            throw new StepFailure(FailureReason.TIMEOUT, true, left.size() + " table(s) of " + blue.where()
+                    + " stayed locked through " + ARM_PASSES + " attempts with lock_timeout " + ARM_LOCK_TIMEOUT.toMillis()
+                    + " ms (" + names(left) + "): arm again; engaging guards them inside the window otherwise");
+        }
+        return (int) blue.number(FenceCheck.GUARDED_COUNT);
+    }
+
+    /**
+     * The window starts here, at a cost independent of the number of tables: engages every guard at once, sets
+     * the read-only default, terminates every other client session of the database (not walsenders) and waits
+     * until they are gone; refuses (naming the gids) while a prepared transaction of the database exists.
+     */
+    public Engaged engage(PgSession blue) throws SQLException, InterruptedException {
+        operatorSession(blue);
+        return engageNow(blue).engaged();
+    }
+
+    /**
+     * Writes allowed again at once, at a cost independent of the number of tables: guards disarmed, large-object
+     * functions granted back, read-only default reset. {@code keepGuards = false} then removes every fence
+     * object. Idempotent; a database that was never fenced is left as it is.
+     */
+    public void release(PgSession blue, boolean keepGuards) throws SQLException {
+        releaseNow(blue, keepGuards);
+    }
+
+    // ---- arm ----
+
+    /** The agent's session: read-write whatever the database default, presenting the operator token. */
+    private static void operatorSession(PgSession blue) throws SQLException {
+        blue.execute("SET default_transaction_read_only = off");
+        blue.execute(Sql.presentOperator());
+    }
+
+    private static Objects objects(PgSession blue) throws SQLException {
+        boolean readOnly = Catalog.readOnlyByDefault(blue);
+        return blue.first(OBJECTS, rs -> new Objects(rs.getBoolean(1), rs.getBoolean(2), rs.getString(3),
+                rs.getString(4), rs.getBoolean(5), rs.getBoolean(6), rs.getString(7), rs.getBoolean(8), readOnly)).orElseThrow();
+    }
+
+    /** Creates the schema, the operator token, both functions (disarmed) and the event trigger when missing. */
+    private static Objects install(PgSession blue) throws SQLException {
+        Objects found = objects(blue);
+        if (!found.schema()) {
+            blue.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(ObjectNames.SCHEMA));
+        }
+        if (!found.token()) {
+            blue.execute(Sql.createOperatorToken());
+            blue.execute("REVOKE ALL ON " + TOKEN + " FROM PUBLIC");
+            blue.execute(Sql.presentOperator());
+        }
+        if (!Sql.GUARD_ENGAGED.equals(found.guardBody()) && !Sql.GUARD_DISARMED.equals(found.guardBody())) {
+            blue.execute(Sql.guardFunction(Sql.GUARD_DISARMED));
+            blue.execute("REVOKE ALL ON FUNCTION " + GUARD + " FROM PUBLIC");
+        }
+        if (!Sql.DDL_GUARD_ENGAGED.equals(found.ddlGuardBody()) && !Sql.DDL_GUARD_DISARMED.equals(found.ddlGuardBody())) {
+            blue.execute(Sql.ddlGuardFunction(Sql.DDL_GUARD_DISARMED));
+            blue.execute("REVOKE ALL ON FUNCTION " + DDL_GUARD + " FROM PUBLIC");
+        }
+        try {
+            if (found.ddlTrigger() && !found.ddlTriggerOurs()) {
+                blue.execute("DROP EVENT TRIGGER " + Sql.ident(ObjectNames.DDL_GUARD_TRIGGER));
+            }
+            if (!found.ddlTriggerOurs()) {
+                blue.execute(Sql.createDdlGuardTrigger());
+            }
+            if (!"A".equals(found.ddlTriggerEnabled()) || !found.ddlTriggerOurs()) {
+                blue.execute(Sql.enableDdlGuardAlways());
+            }
+        } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) {
+                throw new StepFailure(FailureReason.PERMISSION_DENIED, false, "cannot create event trigger "
+                        + ObjectNames.DDL_GUARD_TRIGGER + " on " + blue.where() + " (" + e.getMessage() + "): without it a "
+                        + "table owner could disable the fence; run the pg-agent as a superuser (rds_superuser on RDS)");
+            }
+            throw e;
+        }
+        return found;
+    }
+
+    /** Guards every table that needs it, each in its own transaction, retrying busy ones; those left over. */
+    private static List<FenceCheck.Gap> armTables(PgSession blue) throws SQLException {
+        List<FenceCheck.Gap> gaps = FenceCheck.gaps(blue);
+        long backoffMs = 50;
+        for (int pass = 1; pass <= ARM_PASSES && !gaps.isEmpty(); pass++) {
+            List<FenceCheck.Gap> busy = new ArrayList<>();
+            for (FenceCheck.Gap gap : gaps) {
+                try {
+                    guard(blue, gap, ARM_LOCK_TIMEOUT);
+                } catch (SQLException e) {
+                    if ("55P03".equals(e.getSQLState())) { // lock_not_available: writers are busy on it, come back later
+                        busy.add(gap);
+                    } else if (!"42P01".equals(e.getSQLState())) { // undefined_table: dropped meanwhile, nothing to guard
+                        throw e;
+                    }
+                }
+            }
+            gaps = busy;
+            if (!gaps.isEmpty() && pass < ARM_PASSES) {
+                sleep(backoffMs);
+                backoffMs *= 2;
+            }
+        }
+        return gaps;
+    }
+
+    /** One table's guard in one short transaction: (re)created when missing or foreign, enabled always. */
+    private static void guard(PgSession blue, FenceCheck.Gap gap, Duration lockTimeout) throws SQLException {
+        inTransaction(blue, lockTimeout, () -> {
+            if (gap.trigger() && !gap.ours()) {
+                blue.execute(Sql.dropTrigger(gap.schema(), gap.table(), ObjectNames.FENCE_TRIGGER));
+            }
+            if (!gap.trigger() || !gap.ours()) {
+                blue.execute(Sql.createFenceTrigger(gap.schema(), gap.table(), ObjectNames.FENCE_TRIGGER,
+                        Sql.helper(ObjectNames.FENCE_FUNCTION)));
+            }
+            blue.execute(Sql.enableTriggerAlways(gap.schema(), gap.table(), ObjectNames.FENCE_TRIGGER));
+        });
+    }
+
+    // ---- engage ----
+
+    private record Outcome(Engaged engaged, boolean wasEngaged, int guardedInWindow) {
+    }
+
+    private Outcome engageNow(PgSession blue) throws SQLException, InterruptedException {
+        Objects before = install(blue);
+        refuseWhilePrepared(blue, "The fence was not engaged: Blue stays writable");
+        boolean wasEngaged = before.engaged();
+        inTransaction(blue, Duration.ofSeconds(5), () -> {
+            if (!Sql.GUARD_ENGAGED.equals(before.guardBody())) {
+                blue.execute(Sql.guardFunction(Sql.GUARD_ENGAGED));
+            }
+            if (!Sql.DDL_GUARD_ENGAGED.equals(before.ddlGuardBody())) {
+                blue.execute(Sql.ddlGuardFunction(Sql.DDL_GUARD_ENGAGED));
+            }
+            revokeLargeObjectWrites(blue);
+            if (!before.readOnly()) {
+                blue.execute(Sql.alterDatabaseSet(database(blue), "default_transaction_read_only", "on"));
+            }
+        });
+        int terminated = terminateOthers(blue);
+        try {
+            refuseWhilePrepared(blue, wasEngaged ? "Blue stays fenced" : "The fence was released again: Blue is writable");
+        } catch (StepFailure refused) {
+            if (!wasEngaged) {
+                releaseNow(blue, true);
+            }
+            throw refused;
+        }
+        int guardedInWindow = guardInWindow(blue);
+        Lsn lsn = blue.currentWalLsn();
+        int tables = (int) blue.number(FenceCheck.GUARDED_COUNT);
+        return new Outcome(new Engaged(terminated, lsn, tables), wasEngaged, guardedInWindow);
+    }
+
+    /**
+     * Revokes from PUBLIC the large-object write functions PUBLIC may execute, and records which, so release
+     * grants exactly those back. A role that does not own them (any non-superuser, rds_superuser included)
+     * gets only a server warning: then large-object writes stay open, and a warning says so.
+     */
+    private static void revokeLargeObjectWrites(PgSession blue) throws SQLException {
+        List<String> open = publicFunctions(blue, Sql.LARGE_OBJECT_WRITES);
+        if (open.isEmpty()) {
+            return;
+        }
+        blue.execute(Sql.revokeFromPublic(open));
+        List<String> still = publicFunctions(blue, open);
+        if (!still.isEmpty()) {
+            LOG.warn("large-object writes stay possible in {} while it is fenced: the role {} may not revoke EXECUTE "
+                            + "on {} from PUBLIC (only their owner or a superuser may); large objects are not replicated "
+                            + "either way, so such writes would be lost with Blue", blue.where(),
+                    blue.text("SELECT current_user"), still);
+        }
+        Set<String> revoked = new LinkedHashSet<>(recordedRevokes(blue));
+        int known = revoked.size();
+        open.stream().filter(f -> !still.contains(f)).forEach(revoked::add);
+        if (revoked.size() > known) {
+            blue.execute("DROP MATERIALIZED VIEW IF EXISTS " + REVOKES);
+            blue.execute(Sql.recordLargeObjectRevokes(List.copyOf(revoked)));
+        }
+    }
+
+    private static List<String> publicFunctions(PgSession blue, List<String> signatures) throws SQLException {
+        return blue.list(PUBLIC_FUNCTIONS, rs -> rs.getString(1),
+                blue.connection().createArrayOf("text", signatures.toArray()));
+    }
+
+    private static List<String> recordedRevokes(PgSession blue) throws SQLException {
+        if (!blue.exists("SELECT 1 WHERE to_regclass(?) IS NOT NULL", REVOKES)) {
+            return List.of();
+        }
+        return blue.list("SELECT signature FROM " + REVOKES, rs -> rs.getString(1));
+    }
+
+    private static void refuseWhilePrepared(PgSession blue, String consequence) throws SQLException {
+        List<String> prepared = blue.list(FenceCheck.PREPARED_TRANSACTIONS,
+                rs -> "'" + rs.getString(1) + "' (owner " + rs.getString(2) + ", prepared " + rs.getString(3) + ")");
+        if (!prepared.isEmpty()) {
+            throw new StepFailure(FailureReason.PRECONDITION_FAILED, true, prepared.size() + " prepared transaction(s) "
+                    + "exist in " + blue.where() + ": " + String.join(", ", prepared) + "; COMMIT PREPARED would write "
+                    + "past the fence without firing any trigger. " + consequence + ". Have their transaction manager "
+                    + "finish them (or run COMMIT PREPARED / ROLLBACK PREPARED 'gid'), then send FenceWrites again");
+        }
+    }
+
+    /** Tables created or disabled since the last arm are guarded here, after the terminations: how many. */
+    private int guardInWindow(PgSession blue) throws SQLException, InterruptedException {
+        List<FenceCheck.Gap> gaps = FenceCheck.gaps(blue);
+        if (gaps.isEmpty()) {
             return 0;
         }
-        var connection = blue.connection();
-        connection.setAutoCommit(false);
-        try {
-            blue.execute("SET LOCAL lock_timeout = '2s'");
-            for (String[] table : tables) {
-                blue.execute(Sql.createFenceTrigger(table[0], table[1], ObjectNames.FENCE_TRIGGER, FUNCTION));
+        LOG.warn("{} table(s) of {} had no enabled guard when the window started ({}): guarding them inside the window; "
+                + "arm before the window to keep it short", gaps.size(), blue.where(), names(gaps));
+        for (FenceCheck.Gap gap : gaps) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    guard(blue, gap, WINDOW_LOCK_TIMEOUT);
+                    break;
+                } catch (SQLException e) {
+                    if ("42P01".equals(e.getSQLState())) {
+                        break;
+                    }
+                    // lock_not_available: a session that connected after the terminations holds a lock; end it, retry
+                    if (!"55P03".equals(e.getSQLState()) || attempt >= WINDOW_ATTEMPTS) {
+                        throw e;
+                    }
+                    terminateOthers(blue);
+                }
             }
-            connection.commit();
-            return tables.size();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
+        return gaps.size();
     }
 
     /** Terminates every other client session of the database and waits until they are gone; how many. */
     private int terminateOthers(PgSession blue) throws SQLException, InterruptedException {
-        List<Integer> pids = blue.list(FenceCheck.OTHER_SESSIONS, rs -> rs.getInt(1));
+        // materialized first: pg_terminate_backend must never see a row the filter (not our own pid) would drop
+        List<Integer> pids = blue.list("WITH others AS MATERIALIZED (" + FenceCheck.OTHER_SESSIONS + ") "
+                + "SELECT pid FROM others WHERE pg_terminate_backend(pid)", rs -> rs.getInt(1));
         if (pids.isEmpty()) {
             return 0;
-        }
-        for (int pid : pids) {
-            blue.list("SELECT pg_terminate_backend(?)", rs -> rs.getBoolean(1), pid);
         }
         long deadline = System.nanoTime() + terminationTimeout.toNanos();
         Integer[] array = pids.toArray(Integer[]::new);
@@ -137,28 +420,126 @@ public final class WriteFence {
                         + " were still in pg_stat_activity after " + terminationTimeout.toMillis()
                         + " ms: the fence is not proven; send FenceWrites again");
             }
-            Thread.sleep(2);
+            Thread.sleep(1);
         }
     }
 
-    public SpecificRecord unfence(StepContext ctx, UnfenceWrites command) throws SQLException {
-        String database = command.getTarget().getDatabase();
-        try (PgSession blue = admin.open(command.getTarget())) {
-            blue.execute("SET default_transaction_read_only = off");
-            boolean readOnly = Catalog.readOnlyByDefault(blue);
-            if (readOnly) {
-                blue.execute(Sql.alterDatabaseReset(database, "default_transaction_read_only"));
+    // ---- release ----
+
+    private static boolean releaseNow(PgSession blue, boolean keepGuards) throws SQLException {
+        operatorSession(blue);
+        Objects found = objects(blue);
+        List<String> revoked = found.revokes() ? recordedRevokes(blue) : List.of();
+        boolean disarmGuard = found.guardBody() != null && !Sql.GUARD_DISARMED.equals(found.guardBody());
+        boolean disarmDdl = found.ddlGuardBody() != null && !Sql.DDL_GUARD_DISARMED.equals(found.ddlGuardBody());
+        boolean changed = disarmGuard || disarmDdl || found.revokes() || found.readOnly();
+        if (changed) {
+            inTransaction(blue, Duration.ofSeconds(5), () -> {
+                if (disarmGuard) {
+                    blue.execute(Sql.guardFunction(Sql.GUARD_DISARMED));
+                }
+                if (disarmDdl) {
+                    blue.execute(Sql.ddlGuardFunction(Sql.DDL_GUARD_DISARMED));
+                }
+                if (!revoked.isEmpty()) {
+                    blue.execute(Sql.grantToPublic(revoked));
+                }
+                if (found.revokes()) {
+                    blue.execute("DROP MATERIALIZED VIEW " + REVOKES);
+                }
+                if (found.readOnly()) {
+                    blue.execute(Sql.alterDatabaseReset(database(blue), "default_transaction_read_only"));
+                }
+            });
+        }
+        if (!keepGuards) {
+            changed |= remove(blue, found);
+        }
+        return changed;
+    }
+
+    /** Drops every fence object: each table's guard in its own short transaction, then the rest; whether any. */
+    private static boolean remove(PgSession blue, Objects found) throws SQLException {
+        List<String[]> triggers = blue.list(GUARDED_TRIGGERS, rs -> new String[]{rs.getString(1), rs.getString(2)});
+        long backoffMs = 50;
+        for (int pass = 1; pass <= ARM_PASSES && !triggers.isEmpty(); pass++) {
+            List<String[]> busy = new ArrayList<>();
+            for (String[] table : triggers) {
+                try {
+                    inTransaction(blue, ARM_LOCK_TIMEOUT,
+                            () -> blue.execute(Sql.dropTrigger(table[0], table[1], ObjectNames.FENCE_TRIGGER)));
+                } catch (SQLException e) {
+                    if (!"55P03".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    busy.add(table);
+                }
             }
-            boolean function = blue.exists("SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                    + "WHERE n.nspname = ? AND p.proname = ?", ObjectNames.SCHEMA, ObjectNames.FENCE_FUNCTION);
-            if (function) {
-                blue.execute("DROP FUNCTION IF EXISTS " + FUNCTION + "() CASCADE");
+            triggers = busy;
+            if (!triggers.isEmpty() && pass < ARM_PASSES) {
+                sleep(backoffMs);
+                backoffMs *= 2;
             }
-            boolean nothing = !readOnly && !function;
-            return ctx.succeeded(nothing ? blue.where() + " was not fenced"
-                            : "writes to " + blue.where() + " are allowed again (sessions opened "
-                            + "during the fence keep their read-only default until they reconnect)", nothing,
-                    Map.of("database", database));
+        }
+        if (!triggers.isEmpty()) {
+            throw new StepFailure(FailureReason.TIMEOUT, true, triggers.size() + " table(s) of " + blue.where()
+                    + " stayed locked while their disarmed guard was being dropped (" + String.join(", ",
+                    triggers.stream().map(t -> t[0] + "." + t[1]).limit(5).toList()) + "): writes are allowed; "
+                    + "send UnfenceWrites again to finish the cleanup");
+        }
+        boolean any = found.ddlTrigger() || found.guardBody() != null || found.ddlGuardBody() != null || found.token();
+        blue.execute("DROP EVENT TRIGGER IF EXISTS " + Sql.ident(ObjectNames.DDL_GUARD_TRIGGER));
+        blue.execute("DROP FUNCTION IF EXISTS " + DDL_GUARD);
+        blue.execute("DROP FUNCTION IF EXISTS " + GUARD);
+        blue.execute("DROP MATERIALIZED VIEW IF EXISTS " + REVOKES);
+        blue.execute("DROP MATERIALIZED VIEW IF EXISTS " + TOKEN);
+        try {
+            blue.execute("DROP SCHEMA IF EXISTS " + Sql.ident(ObjectNames.SCHEMA));
+        } catch (SQLException e) {
+            if (!"2BP01".equals(e.getSQLState())) { // dependent_objects_still_exist: the drain marker table stays
+                throw e;
+            }
+        }
+        return any;
+    }
+
+    // ---- helpers ----
+
+    @FunctionalInterface
+    private interface Work {
+        void run() throws SQLException;
+    }
+
+    /** Runs the work in one transaction with the given lock_timeout; rolls back on any failure. */
+    private static void inTransaction(PgSession blue, Duration lockTimeout, Work work) throws SQLException {
+        Connection connection = blue.connection();
+        connection.setAutoCommit(false);
+        try {
+            blue.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
+            work.run();
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private static String database(PgSession blue) throws SQLException {
+        return blue.text("SELECT current_database()");
+    }
+
+    private static String names(List<FenceCheck.Gap> gaps) {
+        return String.join(", ", gaps.stream().map(FenceCheck.Gap::name).limit(5).toList()) + (gaps.size() > 5 ? ", ..." : "");
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure(FailureReason.INTERNAL, true, "interrupted while waiting for a busy table (the agent is stopping)");
         }
     }
 }

@@ -345,6 +345,7 @@ public final class LocalPostgres implements AutoCloseable {
             settings.put("max_replication_slots", "64");
             settings.put("max_worker_processes", "64");
             settings.put("max_logical_replication_workers", "32");
+            settings.put("max_prepared_transactions", "8");
             settings.put("shared_buffers", "'64MB'");
             settings.put("fsync", "off");
             settings.put("full_page_writes", "on");
