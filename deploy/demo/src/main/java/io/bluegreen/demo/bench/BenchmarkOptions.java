@@ -8,14 +8,15 @@ import java.util.Map;
 /**
  * The benchmark's command line: {@code --runs N} (5), {@code --rate R} writes/s over both writers (500; 0 = as fast
  * as acknowledged), {@code --repoint event|rename} (event), {@code --seed-rows N} (200000), {@code --output
- * text|json} (text), {@code --json-file PATH} (the JSON object written there too), {@code --service-property
+ * text|json} (text), {@code --json-file PATH} (the JSON object written there too), {@code --verify-before-repoint}
+ * (the plan verifies Green inside the fenced window instead of after the repoint), {@code --service-property
  * key=value} (repeatable: a Micronaut property for the services).
  */
 record BenchmarkOptions(int runs, int rate, Repoint repoint, long seedRows, boolean json, Path jsonFile,
-                        Map<String, String> serviceProperties) {
+                        boolean verifyBeforeRepoint, Map<String, String> serviceProperties) {
 
     static final String USAGE = "usage: SwitchoverBenchmark [--runs N] [--rate WRITES_PER_S (0 = full speed)] "
-            + "[--repoint event|rename] [--seed-rows N] [--output text|json] [--json-file PATH] "
+            + "[--repoint event|rename] [--seed-rows N] [--output text|json] [--json-file PATH] [--verify-before-repoint] "
             + "[--service-property key=value ...]";
 
     /** How the writers learn about Green. */
@@ -38,6 +39,7 @@ record BenchmarkOptions(int runs, int rate, Repoint repoint, long seedRows, bool
         long seedRows = 200_000;
         boolean json = false;
         Path jsonFile = null;
+        boolean verifyBeforeRepoint = false;
         Map<String, String> properties = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -53,6 +55,10 @@ record BenchmarkOptions(int runs, int rate, Repoint repoint, long seedRows, bool
             }
             if (name.equals("--help") || name.equals("-h")) {
                 throw new IllegalArgumentException(USAGE);
+            }
+            if (name.equals("--verify-before-repoint") && value == null) {
+                verifyBeforeRepoint = true;
+                continue;
             }
             if (value == null) {
                 if (i + 1 >= args.length) {
@@ -77,7 +83,8 @@ record BenchmarkOptions(int runs, int rate, Repoint repoint, long seedRows, bool
                 default -> throw new IllegalArgumentException("unknown option " + name + "; " + USAGE);
             }
         }
-        return new BenchmarkOptions(runs, rate, repoint, seedRows, json, jsonFile, Map.copyOf(properties));
+        return new BenchmarkOptions(runs, rate, repoint, seedRows, json, jsonFile, verifyBeforeRepoint,
+                Map.copyOf(properties));
     }
 
     /** Time between two writes of one of {@code writers} writers; 0 at full speed. */
