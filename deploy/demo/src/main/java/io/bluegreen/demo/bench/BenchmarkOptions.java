@@ -1,5 +1,6 @@
 package io.bluegreen.demo.bench;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -7,13 +8,16 @@ import java.util.Map;
 /**
  * The benchmark's command line: {@code --runs N} (5), {@code --rate R} writes/s over both writers (500; 0 = as fast
  * as acknowledged), {@code --repoint event|rename} (event), {@code --seed-rows N} (200000), {@code --output
- * text|json} (text), {@code --service-property key=value} (repeatable: a Micronaut property for the services).
+ * text|json} (text), {@code --json-file PATH} (the JSON object written there too), {@code --verify-before-repoint}
+ * (the plan verifies Green inside the fenced window instead of after the repoint), {@code --service-property
+ * key=value} (repeatable: a Micronaut property for the services).
  */
-record BenchmarkOptions(int runs, int rate, Repoint repoint, long seedRows, boolean json,
-                        Map<String, String> serviceProperties) {
+record BenchmarkOptions(int runs, int rate, Repoint repoint, long seedRows, boolean json, Path jsonFile,
+                        boolean verifyBeforeRepoint, Map<String, String> serviceProperties) {
 
     static final String USAGE = "usage: SwitchoverBenchmark [--runs N] [--rate WRITES_PER_S (0 = full speed)] "
-            + "[--repoint event|rename] [--seed-rows N] [--output text|json] [--service-property key=value ...]";
+            + "[--repoint event|rename] [--seed-rows N] [--output text|json] [--json-file PATH] [--verify-before-repoint] "
+            + "[--service-property key=value ...]";
 
     /** How the writers learn about Green. */
     enum Repoint {
@@ -34,6 +38,8 @@ record BenchmarkOptions(int runs, int rate, Repoint repoint, long seedRows, bool
         Repoint repoint = Repoint.EVENT;
         long seedRows = 200_000;
         boolean json = false;
+        Path jsonFile = null;
+        boolean verifyBeforeRepoint = false;
         Map<String, String> properties = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -50,6 +56,10 @@ record BenchmarkOptions(int runs, int rate, Repoint repoint, long seedRows, bool
             if (name.equals("--help") || name.equals("-h")) {
                 throw new IllegalArgumentException(USAGE);
             }
+            if (name.equals("--verify-before-repoint") && value == null) {
+                verifyBeforeRepoint = true;
+                continue;
+            }
             if (value == null) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(name + " needs a value; " + USAGE);
@@ -62,6 +72,7 @@ record BenchmarkOptions(int runs, int rate, Repoint repoint, long seedRows, bool
                 case "--repoint" -> repoint = repoint(value);
                 case "--seed-rows" -> seedRows = atLeastZero(name, value);
                 case "--output" -> json = output(value);
+                case "--json-file" -> jsonFile = Path.of(value);
                 case "--service-property" -> {
                     int at = value.indexOf('=');
                     if (at <= 0) {
@@ -72,7 +83,8 @@ record BenchmarkOptions(int runs, int rate, Repoint repoint, long seedRows, bool
                 default -> throw new IllegalArgumentException("unknown option " + name + "; " + USAGE);
             }
         }
-        return new BenchmarkOptions(runs, rate, repoint, seedRows, json, Map.copyOf(properties));
+        return new BenchmarkOptions(runs, rate, repoint, seedRows, json, jsonFile, verifyBeforeRepoint,
+                Map.copyOf(properties));
     }
 
     /** Time between two writes of one of {@code writers} writers; 0 at full speed. */

@@ -77,7 +77,7 @@ final class BenchmarkReport {
                 run.upgradeId() == null ? "-" : run.upgradeId(), run.finalPhase()));
         RunFigures f = run.figures();
         if (f != null) {
-            line.append("  window ").append(Json.number(f.windowMs())).append(" ms")
+            line.append("  window ").append(Double.isNaN(f.windowMs()) ? "n/a" : Json.number(f.windowMs()) + " ms")
                     .append("  failed ").append(f.failedAttempts())
                     .append("  acked ").append(f.acknowledged()).append(" (Blue ").append(f.acknowledgedOnBlue())
                     .append(", Green ").append(f.acknowledgedOnGreen()).append(")");
@@ -134,9 +134,10 @@ final class BenchmarkReport {
 
     List<String> text() {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format("switchover benchmark: %d run(s), %s repoint, %s over %d writers, %d seed rows, "
+        lines.add(String.format("switchover benchmark: %d run(s), %s repoint, %s over %d writers, %d seed rows, %s, "
                         + "durable servers: %s", options.runs(), options.repoint().planValue(), options.rateText(),
-                BenchmarkRun.WRITERS, options.seedRows(), durabilityText()));
+                BenchmarkRun.WRITERS, options.seedRows(), options.verifyBeforeRepoint() ? "verified before repoint"
+                        : "verified after repoint", durabilityText()));
         for (RunResult run : runs) {
             lines.add(runLine(run, options.runs()));
             runDetails(run).forEach(detail -> lines.add("    " + detail));
@@ -184,6 +185,7 @@ final class BenchmarkReport {
         json.put("rateText", options.rateText());
         json.put("writers", BenchmarkRun.WRITERS);
         json.put("seedRows", options.seedRows());
+        json.put("verifyBeforeRepoint", options.verifyBeforeRepoint());
         json.put("runsRequested", options.runs());
         json.put("runsCompleted", runs.stream().filter(RunResult::completed).count());
         json.put("durable", durable);

@@ -160,12 +160,15 @@ final class BenchmarkRun {
         plan.put("repoint", options.repoint().planValue());
         plan.put("switchoverTimeoutMs", 30_000);
         plan.put("verifyMode", "row_count");
+        if (options.verifyBeforeRepoint()) {
+            plan.put("verifyBeforeRepoint", true);
+        }
         plan.put("sequenceMargin", 1000);
         plan.put("requestedBy", "switchover-benchmark");
         Map<?, ?> created = http.toBlocking().retrieve(HttpRequest.POST("/upgrades", plan), Map.class);
         String id = (String) created.get("upgradeId");
-        out.printf("  run %d: upgrade %s submitted (%s repoint, %s)%n", index, id, options.repoint().planValue(),
-                options.rateText());
+        out.printf("  run %d: upgrade %s submitted (%s repoint, %s%s)%n", index, id, options.repoint().planValue(),
+                options.rateText(), options.verifyBeforeRepoint() ? ", verified before repoint" : "");
         return id;
     }
 

@@ -12,7 +12,9 @@ import java.util.TreeMap;
  * milliseconds, on one clock (the services run in this JVM):
  * <ul>
  *   <li>the pg-agent's own parts of the fenced program as it reports them ({@code part.*} of {@code RunSwitchover}:
- *       guardrails, arm, fence, drain, sequences, verify) and {@code fencedToProven} between its two stamps;</li>
+ *       connect, arm, guardrails before the fence; fence, drain, sequences, verify, snapshot after it),
+ *       {@code fencedToProven} between its two stamps and {@code fencedUnattributed}, the part of that no reported
+ *       part covers;</li>
  *   <li>{@code provenToPublished}: proof to the coordinator's {@code WriterEndpointChanged};</li>
  *   <li>{@code publishedToSwitched}: that decision to the first writer pointed at Green (the event reaching the
  *       writers; after a rename, the first DescribeDBInstances answering Green's endpoint);</li>
@@ -64,7 +66,11 @@ record RunFigures(double windowMs, long lastBlueAckMicros, long firstGreenAckMic
 
         Map<String, Double> parts = new LinkedHashMap<>(trace.agentPartsMs());
         if (trace.fencedAtMs() >= 0 && trace.provenAtMs() >= 0) {
-            parts.put("fencedToProven", (double) (trace.provenAtMs() - trace.fencedAtMs()));
+            double fencedToProven = trace.provenAtMs() - trace.fencedAtMs();
+            parts.put("fencedToProven", fencedToProven);
+            double attributed = SwitchoverTrace.FENCED_PARTS.stream().mapToDouble(p -> trace.agentPartsMs().getOrDefault(p, 0.0))
+                    .sum();
+            parts.put("fencedUnattributed", fencedToProven - attributed);
         }
         SwitchoverTrace.EndpointChange change = trace.endpointChange();
         if (change != null && trace.provenAtMs() >= 0) {

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>mvn -B -Pbench -DskipTests -pl deploy/demo -am verify -Dbench.args="--runs 5 --rate 500 --repoint event"</pre>
  *
- * With {@code --output json} stdout holds exactly one JSON object; progress and logs go to stderr.
+ * With {@code --output json} stdout holds exactly one JSON object; progress and logs go to stderr. (Through Maven,
+ * its own output surrounds it: {@code --json-file PATH} writes the same object to a file.)
  */
 public final class SwitchoverBenchmark {
 
@@ -46,8 +47,12 @@ public final class SwitchoverBenchmark {
         int exit;
         try {
             BenchmarkReport report = run(options, System.out);
+            String json = Json.write(report.json());
+            if (options.jsonFile() != null) {
+                Files.writeString(options.jsonFile(), json + System.lineSeparator());
+            }
             if (options.json()) {
-                stdout.println(Json.write(report.json()));
+                stdout.println(json);
             } else {
                 report.text().forEach(stdout::println);
             }

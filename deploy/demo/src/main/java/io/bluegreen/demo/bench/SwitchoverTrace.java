@@ -32,7 +32,10 @@ record SwitchoverTrace(long fencedAtMs, long provenAtMs, Map<String, Double> age
     static final String SWITCHOVER_STEP = "RunSwitchover";
     private static final String PART_PREFIX = "part.";
     /** The agent's parts in the order they happen; others follow by name (a decoded Avro map has no order). */
-    private static final List<String> PART_ORDER = List.of("guardrails", "arm", "fence", "drain", "sequences", "verify");
+    static final List<String> PART_ORDER = List.of("connect", "arm", "guardrails", "fence", "drain", "sequences", "verify",
+            "snapshot");
+    /** The agent's parts that lie between its fencedAt and provenAt stamps. */
+    static final List<String> FENCED_PARTS = List.of("fence", "drain", "sequences", "verify", "snapshot");
 
     /** The WriterEndpointChanged the coordinator published. */
     record EndpointChange(long occurredAtMs, long fencedAtMs, String host, int port, String method) {

@@ -137,11 +137,12 @@ class SwitchoverFiguresTest {
         RunFigures f = RunFigures.of(attempts, switchedAt, SwitchoverTrace.of(trail));
         assertEquals(36.0, f.windowMs(), 1e-9);
         Map<String, Double> parts = f.partsMs();
-        assertEquals(List.of("guardrails", "arm", "fence", "drain", "sequences", "verify", "fencedToProven",
-                "provenToPublished", "publishedToSwitched", "switchedToFirstGreenAck", "fenceToLastBlueAck"),
+        assertEquals(List.of("arm", "guardrails", "fence", "drain", "sequences", "verify", "fencedToProven",
+                "fencedUnattributed", "provenToPublished", "publishedToSwitched", "switchedToFirstGreenAck", "fenceToLastBlueAck"),
                 List.copyOf(parts.keySet()));
         assertEquals(9.0, parts.get("drain"));
         assertEquals(20.0, parts.get("fencedToProven"));
+        assertEquals(4.0, parts.get("fencedUnattributed"), "20 ms fenced, 16 of them in fence, drain, sequences, verify");
         assertEquals(4.0, parts.get("provenToPublished"));
         assertEquals(3.4, parts.get("publishedToSwitched"), 1e-9);
         assertEquals(7.6, parts.get("switchedToFirstGreenAck"), 1e-9);
@@ -202,7 +203,11 @@ class SwitchoverFiguresTest {
         assertEquals(200_000, o.seedRows());
         assertFalse(o.json());
         assertEquals(4_000_000L, o.intervalNanos(2), "two writers at 250 writes/s each");
-        BenchmarkOptions full = BenchmarkOptions.parse("--rate", "0", "--repoint=rename", "--output", "json", "--runs", "10");
+        BenchmarkOptions full = BenchmarkOptions.parse("--rate", "0", "--repoint=rename", "--output", "json", "--runs", "10",
+                "--json-file", "target/bench.json", "--verify-before-repoint");
+        assertTrue(full.verifyBeforeRepoint());
+        assertFalse(o.verifyBeforeRepoint());
+        assertEquals(java.nio.file.Path.of("target/bench.json"), full.jsonFile());
         assertEquals(0, full.intervalNanos(2));
         assertEquals("rename", full.repoint().planValue());
         assertTrue(full.json());
