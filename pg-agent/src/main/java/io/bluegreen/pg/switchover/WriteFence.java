@@ -308,7 +308,7 @@ public final class WriteFence {
 
     /** Guards every table that needs it, each in its own transaction, retrying busy ones; those left over. */
     private static List<FenceCheck.Gap> armTables(PgSession blue) throws SQLException {
-        List<FenceCheck.Gap> gaps = FenceCheck.tables(blue).gaps();
+        List<FenceCheck.Gap> gaps = FenceCheck.gaps(blue);
         long backoffMs = 50;
         for (int pass = 1; pass <= ARM_PASSES && !gaps.isEmpty(); pass++) {
             List<FenceCheck.Gap> busy = new ArrayList<>();
@@ -389,7 +389,7 @@ public final class WriteFence {
             throw refused;
         }
         FenceCheck.Counts tables = FenceCheck.counts(blue);
-        int guardedInWindow = tables.unguarded() == 0 ? 0 : guardInWindow(blue, FenceCheck.tables(blue).gaps());
+        int guardedInWindow = tables.unguarded() == 0 ? 0 : guardInWindow(blue, FenceCheck.gaps(blue));
         if (!found.readOnly()) {
             blue.execute(Sql.alterDatabaseSet(found.database(), "default_transaction_read_only", "on"));
         }
