@@ -131,7 +131,7 @@ public final class WriteFence {
         String database = command.getTarget().getDatabase();
         try (PgSession blue = admin.open(command.getTarget())) {
             operatorSession(blue);
-            install(blue, objects(blue));
+            install(blue, objects(blue), true);
             List<FenceCheck.Gap> left = armTables(blue);
             if (!left.isEmpty()) {
                 LOG.info("{} table(s) of {} were busy while arming; they are guarded inside the window", left.size(), blue.where());
@@ -176,7 +176,7 @@ public final class WriteFence {
      */
     public int arm(PgSession blue) throws SQLException {
         operatorSession(blue);
-        install(blue, objects(blue));
+        install(blue, objects(blue), true);
         List<FenceCheck.Gap> left = armTables(blue);
         if (!left.isEmpty()) {
             throw new StepFailure(FailureReason.TIMEOUT, true, left.size() + " table(s) of " + blue.where()
@@ -187,9 +187,10 @@ public final class WriteFence {
     }
 
     /**
-     * The window starts here, at a cost independent of the number of tables: engages every guard at once, sets
-     * the read-only default, terminates every other client session of the database (not walsenders) and waits
-     * until they are gone; refuses (naming the gids) while a prepared transaction of the database exists.
+     * The window starts here; nothing is locked or written per table: engages every guard at once, terminates
+     * every other client session of the database (not walsenders) and waits until they are gone, refuses (naming
+     * the gids) while a prepared transaction of the database exists, guards a table left unguarded since the
+     * last arm, and sets the read-only default.
      */
     public Engaged engage(PgSession blue) throws SQLException, InterruptedException {
         operatorSession(blue);
@@ -221,9 +222,10 @@ public final class WriteFence {
 
     /**
      * Creates what is missing: the schema, the operator token, both functions (disarmed), the event trigger, and
-     * (while disarmed) the record of the large-object functions to revoke. Whether it changed anything.
+     * (while disarmed) the record of the large-object functions to revoke, refreshed when asked (arm) or else
+     * only when missing. Whether it changed anything.
      */
-    private static boolean install(PgSession blue, Objects found) throws SQLException {
+    private static boolean install(PgSession blue, Objects found, boolean refreshRecord) throws SQLException {
         boolean changed = false;
         if (!found.schema()) {
             blue.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(ObjectNames.SCHEMA));
@@ -270,7 +272,7 @@ public final class WriteFence {
             }
             throw e;
         }
-        if (!guardEngaged) {
+        if (!guardEngaged && (refreshRecord || !found.largeObjectRecord())) {
             changed |= recordLargeObjectFunctions(blue, found);
         }
         return changed;
@@ -358,13 +360,13 @@ public final class WriteFence {
      */
     private Outcome engageNow(PgSession blue) throws SQLException, InterruptedException {
         Objects found = objects(blue);
-        if (install(blue, found)) {
+        if (install(blue, found, false)) {
             found = objects(blue);
         }
-        if (found.prepared() > 0) {
-            refuseWhilePrepared(blue, "The fence was not engaged: Blue stays writable");
-        }
         boolean wasEngaged = found.engaged();
+        if (found.prepared() > 0) {
+            refuseWhilePrepared(blue, wasEngaged ? "Blue stays fenced" : "The fence was not engaged: Blue stays writable");
+        }
         List<String> statements = new ArrayList<>();
         if (!Sql.GUARD_ENGAGED.equals(found.guardBody())) {
             statements.add(Sql.guardFunction(Sql.GUARD_ENGAGED));
@@ -384,7 +386,11 @@ public final class WriteFence {
             refuseWhilePrepared(blue, wasEngaged ? "Blue stays fenced" : "The fence was released again: Blue is writable");
         } catch (StepFailure refused) {
             if (!wasEngaged) {
-                releaseNow(blue, true);
+                try {
+                    releaseNow(blue, true);
+                } catch (SQLException | RuntimeException e) {
+                    refused.addSuppressed(e);
+                }
             }
             throw refused;
         }
