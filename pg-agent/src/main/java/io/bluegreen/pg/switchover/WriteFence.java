@@ -131,7 +131,7 @@ public final class WriteFence {
         String database = command.getTarget().getDatabase();
         try (PgSession blue = admin.open(command.getTarget())) {
             operatorSession(blue);
-            install(blue, objects(blue));
+            install(blue, objects(blue), true);
             List<FenceCheck.Gap> left = armTables(blue);
             if (!left.isEmpty()) {
                 LOG.info("{} table(s) of {} were busy while arming; they are guarded inside the window", left.size(), blue.where());
@@ -176,7 +176,7 @@ public final class WriteFence {
      */
     public int arm(PgSession blue) throws SQLException {
         operatorSession(blue);
-        install(blue, objects(blue));
+        install(blue, objects(blue), true);
         List<FenceCheck.Gap> left = armTables(blue);
         if (!left.isEmpty()) {
             throw new StepFailure(FailureReason.TIMEOUT, true, left.size() + " table(s) of " + blue.where()
@@ -187,9 +187,10 @@ public final class WriteFence {
     }
 
     /**
-     * The window starts here, at a cost independent of the number of tables: engages every guard at once, sets
-     * the read-only default, terminates every other client session of the database (not walsenders) and waits
-     * until they are gone; refuses (naming the gids) while a prepared transaction of the database exists.
+     * The window starts here; nothing is locked or written per table: engages every guard at once, terminates
+     * every other client session of the database (not walsenders) and waits until they are gone, refuses (naming
+     * the gids) while a prepared transaction of the database exists, guards a table left unguarded since the
+     * last arm, and sets the read-only default.
      */
     public Engaged engage(PgSession blue) throws SQLException, InterruptedException {
         operatorSession(blue);
@@ -221,9 +222,10 @@ public final class WriteFence {
 
     /**
      * Creates what is missing: the schema, the operator token, both functions (disarmed), the event trigger, and
-     * (while disarmed) the record of the large-object functions to revoke. Whether it changed anything.
+     * (while disarmed) the record of the large-object functions to revoke, refreshed when asked (arm) or else
+     * only when missing. Whether it changed anything.
      */
-    private static boolean install(PgSession blue, Objects found) throws SQLException {
+    private static boolean install(PgSession blue, Objects found, boolean refreshRecord) throws SQLException {
         boolean changed = false;
         if (!found.schema()) {
             blue.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(ObjectNames.SCHEMA));
@@ -270,7 +272,7 @@ public final class WriteFence {
             }
             throw e;
         }
-        if (!guardEngaged) {
+        if (!guardEngaged && (refreshRecord || !found.largeObjectRecord())) {
             changed |= recordLargeObjectFunctions(blue, found);
         }
         return changed;
@@ -308,7 +310,7 @@ public final class WriteFence {
 
     /** Guards every table that needs it, each in its own transaction, retrying busy ones; those left over. */
     private static List<FenceCheck.Gap> armTables(PgSession blue) throws SQLException {
-        List<FenceCheck.Gap> gaps = FenceCheck.tables(blue).gaps();
+        List<FenceCheck.Gap> gaps = FenceCheck.gaps(blue);
         long backoffMs = 50;
         for (int pass = 1; pass <= ARM_PASSES && !gaps.isEmpty(); pass++) {
             List<FenceCheck.Gap> busy = new ArrayList<>();
@@ -358,13 +360,13 @@ public final class WriteFence {
      */
     private Outcome engageNow(PgSession blue) throws SQLException, InterruptedException {
         Objects found = objects(blue);
-        if (install(blue, found)) {
+        if (install(blue, found, false)) {
             found = objects(blue);
         }
-        if (found.prepared() > 0) {
-            refuseWhilePrepared(blue, "The fence was not engaged: Blue stays writable");
-        }
         boolean wasEngaged = found.engaged();
+        if (found.prepared() > 0) {
+            refuseWhilePrepared(blue, wasEngaged ? "Blue stays fenced" : "The fence was not engaged: Blue stays writable");
+        }
         List<String> statements = new ArrayList<>();
         if (!Sql.GUARD_ENGAGED.equals(found.guardBody())) {
             statements.add(Sql.guardFunction(Sql.GUARD_ENGAGED));
@@ -384,12 +386,16 @@ public final class WriteFence {
             refuseWhilePrepared(blue, wasEngaged ? "Blue stays fenced" : "The fence was released again: Blue is writable");
         } catch (StepFailure refused) {
             if (!wasEngaged) {
-                releaseNow(blue, true);
+                try {
+                    releaseNow(blue, true);
+                } catch (SQLException | RuntimeException e) {
+                    refused.addSuppressed(e);
+                }
             }
             throw refused;
         }
         FenceCheck.Counts tables = FenceCheck.counts(blue);
-        int guardedInWindow = tables.unguarded() == 0 ? 0 : guardInWindow(blue, FenceCheck.tables(blue).gaps());
+        int guardedInWindow = tables.unguarded() == 0 ? 0 : guardInWindow(blue, FenceCheck.gaps(blue));
         if (!found.readOnly()) {
             blue.execute(Sql.alterDatabaseSet(found.database(), "default_transaction_read_only", "on"));
         }
