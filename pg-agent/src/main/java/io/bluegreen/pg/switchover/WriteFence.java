@@ -160,7 +160,7 @@ public final class WriteFence {
             return ctx.succeeded(!changed ? blue.where() + " was not fenced"
                             : "writes to " + blue.where() + " are allowed again" + (keepGuards
                             ? "; the disarmed guards stay for the next fence" : "; every fence object is removed")
-                            + " (sessions opened during the fence keep their read-only default until they reconnect)",
+                            + " (sessions opened during the fence were ended: they reconnect writable)",
                     !changed, Map.of("database", database, "keepGuards", Boolean.toString(keepGuards)));
         }
     }
@@ -205,6 +205,9 @@ public final class WriteFence {
     public void release(PgSession blue, boolean keepGuards) throws SQLException {
         releaseNow(blue, keepGuards);
     }
+
+    /** A custom database setting holding when the read-only default was set (epoch seconds). */
+    static final String FENCED_SINCE = ObjectNames.SCHEMA + ".fenced_since";
 
     // ---- arm ----
 
@@ -397,6 +400,9 @@ public final class WriteFence {
         FenceCheck.Counts tables = FenceCheck.counts(blue);
         int guardedInWindow = tables.unguarded() == 0 ? 0 : guardInWindow(blue, FenceCheck.gaps(blue));
         if (!found.readOnly()) {
+            // when: a release ends the sessions that connected after it, which took the read-only default with them
+            blue.execute(Sql.alterDatabaseSet(found.database(), FENCED_SINCE,
+                    "'" + blue.text("SELECT extract(epoch FROM clock_timestamp())::text") + "'"));
             blue.execute(Sql.alterDatabaseSet(found.database(), "default_transaction_read_only", "on"));
         }
         Lsn lsn = blue.currentWalLsn();
@@ -487,11 +493,26 @@ public final class WriteFence {
         if (!largeObjects.isEmpty()) {
             statements.add(Sql.grantToPublic(largeObjects)); // granting what PUBLIC already has changes nothing
         }
+        String fencedSince = null;
         if (found.readOnly()) {
             statements.add(Sql.alterDatabaseReset(found.database(), "default_transaction_read_only"));
+            fencedSince = blue.text("SELECT split_part(c, '=', 2) FROM pg_db_role_setting s, unnest(s.setconfig) c "
+                    + "WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                    + "AND s.setrole = 0 AND c LIKE ?", FENCED_SINCE + "=%");
+            if (fencedSince != null) {
+                statements.add(Sql.alterDatabaseReset(found.database(), FENCED_SINCE));
+            }
         }
         if (!statements.isEmpty()) {
             inTransaction(blue, Duration.ofSeconds(5), statements);
+        }
+        if (fencedSince != null) {
+            // sessions opened while fenced keep the read-only default they started with: end them, so that the
+            // application's next connection writes (an aborted switchover leaves Blue fully writable)
+            blue.list("WITH late AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    + "AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+                    + "AND backend_start >= to_timestamp(?::double precision)) SELECT pid FROM late WHERE pg_terminate_backend(pid)",
+                    rs -> rs.getInt(1), fencedSince);
         }
         boolean changed = disarmGuard || disarmDdl || found.readOnly();
         if (!keepGuards) {

@@ -399,10 +399,18 @@ class FenceBypassIT implements TestPropertyProvider {
     @Test
     @Order(13)
     void releasingWithTheGuardsKeptAllowsWritesAndLeavesTheGuardsDisarmed() throws Exception {
+        Connection openedWhileFenced = connectAsApp(); // it starts with the read-only default
         UnfenceWrites unfence = agent.command(new UnfenceWrites());
         unfence.setTarget(blue(DB));
         unfence.setKeepGuards(true);
         assertFalse(((StepSucceeded) agent.send(unfence)).getAlreadyDone());
+        try (Statement stale = openedWhileFenced.createStatement()) {
+            SQLException ended = assertThrows(SQLException.class, () -> stale.execute("SELECT 1"),
+                    "a session opened during the fence is ended by the release, not left read-only");
+            assertTrue(ended.getSQLState().startsWith("57") || ended.getSQLState().startsWith("08"), ended.getSQLState());
+        } finally {
+            openedWhileFenced.close();
+        }
         asApp("INSERT INTO orders (id, note) VALUES (" + nextId.getAndIncrement() + ", 'after release')",
                 "SELECT lo_unlink(lo_from_bytea(0, 'after release'::bytea))",
                 "CREATE TABLE after_release (id int)", "DROP TABLE after_release");
