@@ -136,7 +136,7 @@ public final class WriteFence {
             if (!left.isEmpty()) {
                 LOG.info("{} table(s) of {} were busy while arming; they are guarded inside the window", left.size(), blue.where());
             }
-            Outcome outcome = engageNow(blue);
+            Outcome outcome = engageNow(blue, Set.of());
             String lsn = outcome.engaged().fenceLsn().toString();
             if (outcome.wasEngaged() && outcome.engaged().terminatedSessions() == 0 && outcome.guardedInWindow() == 0) {
                 return ctx.succeeded(blue.where() + " is already fenced at " + lsn, true,
@@ -193,8 +193,16 @@ public final class WriteFence {
      * last arm, and sets the read-only default.
      */
     public Engaged engage(PgSession blue) throws SQLException, InterruptedException {
+        return engage(blue, Set.of());
+    }
+
+    /**
+     * {@link #engage(PgSession)}, sparing the agent's own sessions with these backend pids (opened before the
+     * window for work after it, such as the verification's read of the fenced Blue).
+     */
+    public Engaged engage(PgSession blue, Set<Integer> spared) throws SQLException, InterruptedException {
         operatorSession(blue);
-        return engageNow(blue).engaged();
+        return engageNow(blue, spared).engaged();
     }
 
     /**
@@ -361,7 +369,7 @@ public final class WriteFence {
      * terminations, the prepared-transaction check, the guards of tables left unguarded, and last the read-only
      * default: {@link FenceCheck} takes it as the mark of a finished engage.
      */
-    private Outcome engageNow(PgSession blue) throws SQLException, InterruptedException {
+    private Outcome engageNow(PgSession blue, Set<Integer> spared) throws SQLException, InterruptedException {
         Objects found = objects(blue);
         if (install(blue, found, false)) {
             found = objects(blue);
@@ -384,7 +392,7 @@ public final class WriteFence {
         if (!statements.isEmpty()) {
             inTransaction(blue, Duration.ofSeconds(5), statements);
         }
-        int terminated = terminateOthers(blue);
+        int terminated = terminateOthers(blue, spared);
         try {
             refuseWhilePrepared(blue, wasEngaged ? "Blue stays fenced" : "The fence was released again: Blue is writable");
         } catch (StepFailure refused) {
@@ -442,7 +450,7 @@ public final class WriteFence {
                     if (!"55P03".equals(e.getSQLState()) || attempt >= WINDOW_ATTEMPTS) {
                         throw e;
                     }
-                    terminateOthers(blue);
+                    terminateOthers(blue, Set.of());
                 }
             }
         }
@@ -450,10 +458,11 @@ public final class WriteFence {
     }
 
     /** Terminates every other client session of the database and waits until they are gone; how many. */
-    private int terminateOthers(PgSession blue) throws SQLException, InterruptedException {
-        // materialized first: pg_terminate_backend must never see a row the filter (not our own pid) would drop
-        List<Integer> pids = blue.list("WITH others AS MATERIALIZED (" + FenceCheck.OTHER_SESSIONS + ") "
-                + "SELECT pid FROM others WHERE pg_terminate_backend(pid)", rs -> rs.getInt(1));
+    private int terminateOthers(PgSession blue, Set<Integer> spared) throws SQLException, InterruptedException {
+        // materialized first: pg_terminate_backend must never see a row the filters (not our own pids) would drop
+        List<Integer> pids = blue.list("WITH others AS MATERIALIZED (SELECT o.pid FROM (" + FenceCheck.OTHER_SESSIONS
+                        + ") o WHERE o.pid <> ALL (?)) SELECT pid FROM others WHERE pg_terminate_backend(pid)",
+                rs -> rs.getInt(1), blue.connection().createArrayOf("int4", spared.toArray(Integer[]::new)));
         if (pids.isEmpty()) {
             return 0;
         }
