@@ -151,7 +151,8 @@ public final class Commands {
             case "DropSubscription" -> pg(new DropSubscription(id, commandId, attempt, now, greenDb(state, database), names));
             case "DropPublicationAndSlot" -> pg(new DropPublicationAndSlot(id, commandId, attempt, now, blue(state, database), names));
             case "AnalyzeDatabase" -> pg(new AnalyzeDatabase(id, commandId, attempt, now, greenDb(state, database)));
-            case "SwapEndpoints" -> aws(new SwapEndpoints(id, commandId, attempt, now, plan.getBlue(), green(state), plan.getRepoint()));
+            // dispatched for the rename repoint only (the event repoint publishes Green's endpoint itself)
+            case "SwapEndpoints" -> aws(new SwapEndpoints(id, commandId, attempt, now, plan.getBlue(), green(state), true));
             case "DeleteCluster" -> aws(new DeleteCluster(id, commandId, attempt, now, green(state), snapshots(state)));
             default -> throw new IllegalArgumentException("No command for step " + step);
         };

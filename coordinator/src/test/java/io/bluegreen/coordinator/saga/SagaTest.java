@@ -3,6 +3,7 @@ package io.bluegreen.coordinator.saga;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.command.aws.CloneCluster;
 import io.bluegreen.schemas.command.aws.ReadSnapshotLsnFromLog;
+import io.bluegreen.schemas.command.aws.SwapEndpoints;
 import io.bluegreen.schemas.command.aws.UpgradeEngine;
 import io.bluegreen.schemas.command.pg.AdvanceSlot;
 import io.bluegreen.schemas.command.pg.CreateSubscription;
@@ -410,6 +411,20 @@ class SagaTest {
         assertEquals(VerifyMode.CHECKSUM, run.getVerifyMode());
         assertFalse(run.getKeepSnapshot());
         assertFalse(stepsSent().contains("VerifyData"), "verified once, inside the window");
+    }
+
+    @Test
+    void aRenameAskedForByNameRenamesTheIdentifiers() {
+        UpgradePlan plan = plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.AUTOMATIC);
+        plan.setRepoint(false);
+        plan.setRepointMethod(RepointMethod.RENAME);
+        apply(saga.start("upg-1", plan, "alice", T0));
+        answerAll(SagaTest::success);
+        apply(saga.onLagHeld(state, Map.of(), T0));
+        answerAll(SagaTest::success);
+        SwapEndpoints swap = (SwapEndpoints) sent.stream().filter(o -> o.command() instanceof SwapEndpoints).findFirst()
+                .orElseThrow().command();
+        assertTrue(swap.getRenameIdentifiers(), "the released boolean 'repoint' is not what decides any more");
     }
 
     @Test

@@ -222,10 +222,11 @@ public final class Sql {
                 + String.join(", ", signatures.stream().map(Sql::literal).toList()) + "]::text[]) AS signature";
     }
 
-    /** {@code setval} of one sequence, by its qualified name as a regclass. */
-    public static String setval(String schema, String sequence) {
-        return "SELECT setval(" + literal(ident(schema) + "." + ident(sequence)) + "::regclass, ?, ?)";
+    /** {@code setval} with its values inlined (numbers and a boolean), for one statement setting many sequences. */
+    public static String setvalOf(String schema, String sequence, long value, boolean called) {
+        return "setval(" + literal(ident(schema) + "." + ident(sequence)) + "::regclass, " + value + ", " + called + ")";
     }
+
 
     /** Rows of one table, and (when asked) an order-independent md5 of their text forms. */
     public static String tableDigest(String schema, String table, boolean checksum) {

@@ -32,7 +32,7 @@ public final class SequenceSync {
     }
 
     /** The value to set and whether {@code nextval} returns the following one ({@code is_called}). */
-    record Target(long value, boolean called) {
+    public record Target(long value, boolean called) {
     }
 
     private final ReplicationAdmin admin;
@@ -72,26 +72,40 @@ public final class SequenceSync {
         return ctx.stamp(result);
     }
 
-    /**
-     * Sets Green's sequences from Blue's on sessions the caller holds (the switchover's, inside the window): one
-     * read on each side, then a {@code setval} only where Green differs.
-     */
-    public Synced syncOn(PgSession blue, PgSession green, long margin) throws SQLException {
-        String all = "SELECT schemaname, sequencename, last_value, start_value, increment_by FROM pg_sequences "
-                + "WHERE schemaname NOT IN ('pg_catalog', 'information_schema', ?) ORDER BY 1, 2";
-        PgSession.Row<BlueSequence> row = rs -> new BlueSequence(rs.getString(1), rs.getString(2), (Long) rs.getObject(3),
-                rs.getLong(4), rs.getLong(5));
-        List<BlueSequence> sequences = blue.list(all, row, ObjectNames.SCHEMA);
+    /** Green's sequences as they are: nothing changes them but a sync (logical replication does not carry them). */
+    public record GreenSequences(Map<String, Target> values) {
+    }
+
+    private static final String ALL = "SELECT schemaname, sequencename, last_value, start_value, increment_by FROM pg_sequences "
+            + "WHERE schemaname NOT IN ('pg_catalog', 'information_schema', ?) ORDER BY 1, 2";
+    private static final PgSession.Row<BlueSequence> ROW = rs -> new BlueSequence(rs.getString(1), rs.getString(2),
+            (Long) rs.getObject(3), rs.getLong(4), rs.getLong(5));
+
+    /** Reads Green's side, before the window: its values move only when a sync sets them. */
+    public GreenSequences readGreen(PgSession green) throws SQLException {
         Map<String, Target> onGreen = new LinkedHashMap<>();
-        for (BlueSequence g : green.list(all, row, ObjectNames.SCHEMA)) {
+        for (BlueSequence g : green.list(ALL, ROW, ObjectNames.SCHEMA)) {
             onGreen.put(g.qualified(), g.lastValue() == null ? new Target(g.startValue(), false) : new Target(g.lastValue(), true));
         }
+        green.execute("SET default_transaction_read_only = off");
+        return new GreenSequences(onGreen);
+    }
+
+    public Synced syncOn(PgSession blue, PgSession green, long margin) throws SQLException {
+        return syncOn(blue, green, readGreen(green), margin);
+    }
+
+    /**
+     * Sets Green's sequences from Blue's, inside the window: one read on Blue, then one statement on Green setting
+     * every sequence that differs from what {@code onGreen} holds.
+     */
+    public Synced syncOn(PgSession blue, PgSession green, GreenSequences onGreen, long margin) throws SQLException {
+        List<BlueSequence> sequences = blue.list(ALL, ROW, ObjectNames.SCHEMA);
         Map<String, Long> values = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
-        int changed = 0;
-        green.execute("SET default_transaction_read_only = off");
+        List<String> setvals = new ArrayList<>();
         for (BlueSequence sequence : sequences) {
-            Target current = onGreen.get(sequence.qualified());
+            Target current = onGreen.values().get(sequence.qualified());
             if (current == null) {
                 missing.add(sequence.qualified());
                 continue;
@@ -99,10 +113,13 @@ public final class SequenceSync {
             Target target = target(sequence, margin);
             values.put(sequence.qualified(), target.value());
             if (!current.equals(target)) {
-                green.list(Sql.setval(sequence.schema(), sequence.name()), rs -> rs.getLong(1), target.value(), target.called());
-                changed++;
+                setvals.add(Sql.setvalOf(sequence.schema(), sequence.name(), target.value(), target.called()));
             }
         }
+        if (missing.isEmpty() && !setvals.isEmpty()) {
+            green.execute("SELECT " + String.join(", ", setvals));
+        }
+        int changed = setvals.size();
         if (!missing.isEmpty()) {
             throw new StepFailure(FailureReason.NOT_FOUND, false, missing.size() + " sequence(s) of Blue do not exist on "
                     + green.where() + ": " + String.join(", ", missing)

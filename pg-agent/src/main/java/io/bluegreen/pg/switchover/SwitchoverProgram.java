@@ -81,6 +81,7 @@ public final class SwitchoverProgram {
         PgSession blueKept;
         PgSession greenKept;
         int blueKeptPid;
+        SequenceSync.GreenSequences greenSequences;
         boolean kept;
 
         Sessions(SwitchoverDatabase database) {
@@ -158,6 +159,9 @@ public final class SwitchoverProgram {
                 return abandoned(ctx, FailureReason.TIMEOUT, "the guardrails and arming took until " + clock.instant()
                         + ", too close to the deadline " + deadline + ": nothing was fenced", List.of(), null, false);
             }
+            for (Sessions s : all) {
+                s.greenSequences = sequences.readGreen(s.green);
+            }
             bound(all, deadline);
             return window(ctx, command, all, parts, tables);
         } catch (SQLException | RuntimeException e) {
@@ -199,7 +203,8 @@ public final class SwitchoverProgram {
             began = System.nanoTime();
             Map<String, Integer> synced = new LinkedHashMap<>();
             for (Sessions s : all) {
-                synced.put(s.name(), sequences.syncOn(s.blue, s.green, command.getSequenceMargin()).values().size());
+                synced.put(s.name(), sequences.syncOn(s.blue, s.green, s.greenSequences, command.getSequenceMargin())
+                        .values().size());
             }
             parts.put("sequences", millisSince(began));
 

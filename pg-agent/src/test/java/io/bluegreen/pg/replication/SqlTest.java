@@ -57,7 +57,7 @@ class SqlTest {
                 Sql.createFenceTrigger("public", "t", "bluegreen_write_fence", "\"bluegreen\".\"refuse_write\""));
         assertEquals("ALTER DATABASE \"app\" SET default_transaction_read_only = on",
                 Sql.alterDatabaseSet("app", "default_transaction_read_only", "on"));
-        assertEquals("SELECT setval('\"public\".\"Order_id_seq\"'::regclass, ?, ?)", Sql.setval("public", "Order_id_seq"));
+        assertEquals("setval('\"public\".\"Order_id_seq\"'::regclass, 42, true)", Sql.setvalOf("public", "Order_id_seq", 42, true));
         assertEquals("SELECT count(*), NULL FROM \"public\".\"t\"", Sql.tableDigest("public", "t", false));
     }
 }
