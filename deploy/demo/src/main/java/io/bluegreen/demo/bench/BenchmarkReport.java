@@ -115,6 +115,9 @@ final class BenchmarkReport {
         if (f != null && !f.errors().isEmpty()) {
             lines.add("write errors by SQLSTATE: " + f.errors());
         }
+        if (f != null && f.failedAfterSwitch() > 0) {
+            lines.add(f.failedAfterSwitch() + " write(s) failed after the writers were pointed at Green");
+        }
         if (f != null && (f.blueAcksAfterFirstGreen() > 0 || f.blueAcksStartedAfterFence() > 0)) {
             lines.add("Blue acknowledged " + f.blueAcksAfterFirstGreen() + " write(s) after Green's first and "
                     + f.blueAcksStartedAfterFence() + " write(s) begun after the fence");
@@ -239,6 +242,7 @@ final class BenchmarkReport {
             json.put("writesPerSecond", Math.round(run.achievedRate() * 10) / 10.0);
             json.put("blueAcksAfterFirstGreenAck", f.blueAcksAfterFirstGreen());
             json.put("blueAcksStartedAfterFence", f.blueAcksStartedAfterFence());
+            json.put("failedAfterSwitch", f.failedAfterSwitch());
             json.put("errors", f.errors());
             json.put("parts", f.partsMs());
         }

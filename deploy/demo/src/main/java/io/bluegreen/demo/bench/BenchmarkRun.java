@@ -134,6 +134,17 @@ final class BenchmarkRun {
                     blueSettings, Map.of(), trace, upgradeSeconds, writingSeconds);
         }
         Endpoint green = greenEndpoint(rds, blueId, upgradeId, trace);
+        int greenMajor;
+        try (Connection c = connect(green, DATABASE)) {
+            greenMajor = c.getMetaData().getDatabaseMajorVersion();
+        }
+        if (greenMajor == blueMajor) {
+            failure = (options.repoint() == BenchmarkOptions.Repoint.RENAME ? "Blue's name " + blueId : "The published endpoint")
+                    + " still reaches PostgreSQL " + greenMajor + " at " + green + " after the upgrade completed: "
+                    + "the writes below were checked there, not on Green";
+        } else if (figures.acknowledgedOnGreen() == 0) {
+            failure = "No writer got a write acknowledged by Green within 15 s of the upgrade's completion";
+        }
         long[] acknowledged = attempts.stream().filter(Attempt::acknowledged).mapToLong(Attempt::key).toArray();
         long[] found = writerKeysOn(green);
         AckAccounting accounting = AckAccounting.of(acknowledged, found);
