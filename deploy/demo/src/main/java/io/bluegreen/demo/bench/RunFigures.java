@@ -27,8 +27,8 @@ import java.util.TreeMap;
  */
 record RunFigures(double windowMs, long lastBlueAckMicros, long firstGreenAckMicros, long attempts, long failedAttempts,
                   long acknowledgedOnBlue, long acknowledgedOnGreen, long blueAcksAfterFirstGreen,
-                  long blueAcksStartedAfterFence, long failedAfterSwitch, Map<String, Double> partsMs,
-                  Map<String, Long> errors) {
+                  long blueAcksStartedAfterFence, long failedAfterSwitch, long failedInWindow,
+                  Map<String, Double> partsMs, Map<String, Long> errors) {
 
     static RunFigures of(List<Attempt> attempts, long switchedAtMicros, SwitchoverTrace trace) {
         long lastBlue = Long.MIN_VALUE;
@@ -59,7 +59,11 @@ record RunFigures(double windowMs, long lastBlueAckMicros, long firstGreenAckMic
         long blueAfterGreen = 0;
         long blueAfterFence = 0;
         long failedAfterSwitch = 0;
+        long failedInWindow = 0;
         for (Attempt attempt : attempts) {
+            if (!attempt.acknowledged() && bothSides && attempt.startMicros() > lastBlue && attempt.startMicros() < firstGreen) {
+                failedInWindow++;
+            }
             if (!attempt.acknowledged() && switchedAtMicros >= 0 && attempt.startMicros() >= switchedAtMicros) {
                 failedAfterSwitch++;
             }
@@ -99,7 +103,8 @@ record RunFigures(double windowMs, long lastBlueAckMicros, long firstGreenAckMic
             parts.put("fenceToLastBlueAck", BenchClock.millisBetween(fenceMs * 1000, lastBlue));
         }
         return new RunFigures(window, onBlue > 0 ? lastBlue : -1, onGreen > 0 ? firstGreen : -1, attempts.size(), failed,
-                onBlue, onGreen, blueAfterGreen, blueAfterFence, failedAfterSwitch, Collections.unmodifiableMap(parts),
+                onBlue, onGreen, blueAfterGreen, blueAfterFence, failedAfterSwitch, failedInWindow,
+                Collections.unmodifiableMap(parts),
                 Collections.unmodifiableMap(errors));
     }
 

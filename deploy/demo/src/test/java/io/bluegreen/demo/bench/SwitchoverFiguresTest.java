@@ -110,6 +110,7 @@ class SwitchoverFiguresTest {
         RunFigures f = RunFigures.of(attempts, -1, SwitchoverTrace.of(List.of()));
         assertEquals(43.25, f.windowMs(), 1e-9);
         assertEquals(2, f.failedAttempts());
+        assertEquals(2, f.failedInWindow());
         assertEquals(2, f.acknowledgedOnBlue());
         assertEquals(2, f.acknowledgedOnGreen());
         assertEquals(Map.of("08001", 1L, "57P01", 1L), f.errors());
