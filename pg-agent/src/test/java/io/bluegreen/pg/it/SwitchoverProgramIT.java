@@ -3,6 +3,7 @@ package io.bluegreen.pg.it;
 import io.bluegreen.local.postgres.LocalPostgres;
 import io.bluegreen.local.testbed.TestBed;
 import io.bluegreen.local.testbed.WithTestBed;
+import io.bluegreen.schemas.command.pg.DropSubscription;
 import io.bluegreen.schemas.command.pg.RunSwitchover;
 import io.bluegreen.schemas.command.pg.UnfenceWrites;
 import io.bluegreen.schemas.command.pg.VerifyData;
@@ -89,6 +90,10 @@ class SwitchoverProgramIT implements TestPropertyProvider {
             unfence.setTarget(blue(DB));
             unfence.setKeepGuards(false);
             agent.send(unfence);
+            DropSubscription drop = agent.command(new DropSubscription());
+            drop.setTarget(green(DB));
+            drop.setNames(names(DB));
+            agent.send(drop);
             agent.assertNothingLeaks(List.of(blueServer.password(), greenServer.password()), List.of(blueServer, greenServer));
         } finally {
             agent.close();
