@@ -27,8 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.Set;
 
 /**
  * The whole switchover of an upgrade in one command, so that no Kafka hop sits inside the fenced window:
@@ -81,6 +80,7 @@ public final class SwitchoverProgram {
         PgSession greenMarker;
         PgSession blueKept;
         PgSession greenKept;
+        int blueKeptPid;
         boolean kept;
 
         Sessions(SwitchoverDatabase database) {
@@ -126,7 +126,9 @@ public final class SwitchoverProgram {
                 s.green = admin.open(db.getGreen());
                 s.greenMarker = admin.open(db.getGreen());
                 if (command.getKeepSnapshot()) {
-                    s.greenKept = admin.open(db.getGreen()); // Blue's is opened after the fence, which ends every other session
+                    s.greenKept = admin.open(db.getGreen());
+                    s.blueKept = admin.open(db.getBlue()); // spared by the fence: see window()
+                    s.blueKeptPid = (int) s.blueKept.number("SELECT pg_backend_pid()");
                 }
             }
             parts.put("connect", millisSince(began));
@@ -156,6 +158,7 @@ public final class SwitchoverProgram {
                 return abandoned(ctx, FailureReason.TIMEOUT, "the guardrails and arming took until " + clock.instant()
                         + ", too close to the deadline " + deadline + ": nothing was fenced", List.of(), null, false);
             }
+            bound(all, deadline);
             return window(ctx, command, all, parts, tables);
         } catch (SQLException | RuntimeException e) {
             ErrorClass error = SqlErrorClassifier.classify(e, SqlErrorClassifier.Intent.OTHER);
@@ -173,30 +176,16 @@ public final class SwitchoverProgram {
         long deadlineNanos = System.nanoTime() + Duration.between(clock.instant(), deadline).toNanos();
         Instant fencedAt = clock.instant();
         List<Sessions> fenced = new ArrayList<>();
-        Map<String, CompletableFuture<PgSession>> blueLogins = new LinkedHashMap<>();
         try {
-            bound(all, deadline);
             long began = System.nanoTime();
             Map<String, WriteFence.Engaged> engaged = new LinkedHashMap<>();
             for (Sessions s : all) {
                 fenced.add(s);
-                engaged.put(s.name(), fence.engage(s.blue));
+                // Blue's side of the verification after repoint was opened before the window and is spared: after
+                // a rename Blue's old endpoint name reaches Green, so it cannot be opened later
+                engaged.put(s.name(), fence.engage(s.blue, s.blueKept == null ? Set.of() : Set.of(s.blueKeptPid)));
             }
             parts.put("fence", millisSince(began));
-            // Blue's side of the verification after repoint: a login overlapped with the drain (after a rename,
-            // Blue's old endpoint name reaches Green, so this session must be held from now)
-            if (command.getKeepSnapshot()) {
-                for (Sessions s : all) {
-                    blueLogins.put(s.name(), CompletableFuture.supplyAsync(() -> {
-                        try {
-                            return admin.open(s.database.getBlue());
-                        } catch (SQLException e) {
-                            throw new CompletionException(e);
-                        }
-                    }));
-                }
-            }
-
             began = System.nanoTime();
             Map<String, Drain.Proof> proofs = new LinkedHashMap<>();
             for (Sessions s : all) {
@@ -234,7 +223,6 @@ public final class SwitchoverProgram {
             if (command.getKeepSnapshot()) {
                 began = System.nanoTime();
                 for (Sessions s : all) {
-                    s.blueKept = join(blueLogins.get(s.name()));
                     kept.put(s.name(), snapshots.keep(ctx.upgradeId(), s.name(), s.greenKept, s.blueKept));
                     s.kept = true;
                 }
@@ -272,23 +260,11 @@ public final class SwitchoverProgram {
                     s.kept = false;
                 }
             }
-            blueLogins.values().forEach(login -> login.thenAccept(PgSession::close));
             boolean unfenced = unfence(fenced);
             long fencedMs = Duration.between(fencedAt, clock.instant()).toMillis();
             return abandoned(ctx, reason, "inside the window, on " + where(all) + ": " + admin.redact(String.valueOf(
                     e.getMessage())) + (unfenced ? "; Blue was unfenced after " + fencedMs + " ms"
                     : "; unfencing Blue failed here, the coordinator unfences it again"), List.of(), fencedAt, unfenced);
-        }
-    }
-
-    private static PgSession join(CompletableFuture<PgSession> login) throws SQLException {
-        try {
-            return login.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof SQLException sql) {
-                throw sql;
-            }
-            throw e;
         }
     }
 
@@ -307,13 +283,12 @@ public final class SwitchoverProgram {
         return all;
     }
 
-    /** Every statement of the window ends by the deadline, whatever it waits for. */
+    /** Every statement of the window ends by the deadline, whatever it waits for (set before the window). */
     private void bound(List<Sessions> all, Instant deadline) throws SQLException {
         long ms = Math.max(1, Duration.between(clock.instant(), deadline).toMillis());
         for (Sessions s : all) {
             for (PgSession session : new PgSession[]{s.blue, s.green, s.greenMarker}) {
-                session.execute("SET statement_timeout = " + ms);
-                session.execute("SET lock_timeout = " + ms);
+                session.execute("SET statement_timeout = " + ms + "; SET lock_timeout = " + ms);
             }
         }
     }

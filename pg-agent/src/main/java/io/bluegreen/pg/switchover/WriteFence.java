@@ -131,12 +131,12 @@ public final class WriteFence {
         String database = command.getTarget().getDatabase();
         try (PgSession blue = admin.open(command.getTarget())) {
             operatorSession(blue);
-            install(blue, objects(blue));
+            install(blue, objects(blue), true);
             List<FenceCheck.Gap> left = armTables(blue);
             if (!left.isEmpty()) {
                 LOG.info("{} table(s) of {} were busy while arming; they are guarded inside the window", left.size(), blue.where());
             }
-            Outcome outcome = engageNow(blue);
+            Outcome outcome = engageNow(blue, Set.of());
             String lsn = outcome.engaged().fenceLsn().toString();
             if (outcome.wasEngaged() && outcome.engaged().terminatedSessions() == 0 && outcome.guardedInWindow() == 0) {
                 return ctx.succeeded(blue.where() + " is already fenced at " + lsn, true,
@@ -160,7 +160,7 @@ public final class WriteFence {
             return ctx.succeeded(!changed ? blue.where() + " was not fenced"
                             : "writes to " + blue.where() + " are allowed again" + (keepGuards
                             ? "; the disarmed guards stay for the next fence" : "; every fence object is removed")
-                            + " (sessions opened during the fence keep their read-only default until they reconnect)",
+                            + " (sessions opened during the fence were ended: they reconnect writable)",
                     !changed, Map.of("database", database, "keepGuards", Boolean.toString(keepGuards)));
         }
     }
@@ -176,7 +176,7 @@ public final class WriteFence {
      */
     public int arm(PgSession blue) throws SQLException {
         operatorSession(blue);
-        install(blue, objects(blue));
+        install(blue, objects(blue), true);
         List<FenceCheck.Gap> left = armTables(blue);
         if (!left.isEmpty()) {
             throw new StepFailure(FailureReason.TIMEOUT, true, left.size() + " table(s) of " + blue.where()
@@ -187,13 +187,22 @@ public final class WriteFence {
     }
 
     /**
-     * The window starts here, at a cost independent of the number of tables: engages every guard at once, sets
-     * the read-only default, terminates every other client session of the database (not walsenders) and waits
-     * until they are gone; refuses (naming the gids) while a prepared transaction of the database exists.
+     * The window starts here; nothing is locked or written per table: engages every guard at once, terminates
+     * every other client session of the database (not walsenders) and waits until they are gone, refuses (naming
+     * the gids) while a prepared transaction of the database exists, guards a table left unguarded since the
+     * last arm, and sets the read-only default.
      */
     public Engaged engage(PgSession blue) throws SQLException, InterruptedException {
+        return engage(blue, Set.of());
+    }
+
+    /**
+     * {@link #engage(PgSession)}, sparing the agent's own sessions with these backend pids (opened before the
+     * window for work after it, such as the verification's read of the fenced Blue).
+     */
+    public Engaged engage(PgSession blue, Set<Integer> spared) throws SQLException, InterruptedException {
         operatorSession(blue);
-        return engageNow(blue).engaged();
+        return engageNow(blue, spared).engaged();
     }
 
     /**
@@ -204,6 +213,9 @@ public final class WriteFence {
     public void release(PgSession blue, boolean keepGuards) throws SQLException {
         releaseNow(blue, keepGuards);
     }
+
+    /** A custom database setting holding when the read-only default was set (epoch seconds). */
+    static final String FENCED_SINCE = ObjectNames.SCHEMA + ".fenced_since";
 
     // ---- arm ----
 
@@ -221,9 +233,10 @@ public final class WriteFence {
 
     /**
      * Creates what is missing: the schema, the operator token, both functions (disarmed), the event trigger, and
-     * (while disarmed) the record of the large-object functions to revoke. Whether it changed anything.
+     * (while disarmed) the record of the large-object functions to revoke, refreshed when asked (arm) or else
+     * only when missing. Whether it changed anything.
      */
-    private static boolean install(PgSession blue, Objects found) throws SQLException {
+    private static boolean install(PgSession blue, Objects found, boolean refreshRecord) throws SQLException {
         boolean changed = false;
         if (!found.schema()) {
             blue.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(ObjectNames.SCHEMA));
@@ -270,7 +283,7 @@ public final class WriteFence {
             }
             throw e;
         }
-        if (!guardEngaged) {
+        if (!guardEngaged && (refreshRecord || !found.largeObjectRecord())) {
             changed |= recordLargeObjectFunctions(blue, found);
         }
         return changed;
@@ -308,7 +321,7 @@ public final class WriteFence {
 
     /** Guards every table that needs it, each in its own transaction, retrying busy ones; those left over. */
     private static List<FenceCheck.Gap> armTables(PgSession blue) throws SQLException {
-        List<FenceCheck.Gap> gaps = FenceCheck.tables(blue).gaps();
+        List<FenceCheck.Gap> gaps = FenceCheck.gaps(blue);
         long backoffMs = 50;
         for (int pass = 1; pass <= ARM_PASSES && !gaps.isEmpty(); pass++) {
             List<FenceCheck.Gap> busy = new ArrayList<>();
@@ -356,15 +369,15 @@ public final class WriteFence {
      * terminations, the prepared-transaction check, the guards of tables left unguarded, and last the read-only
      * default: {@link FenceCheck} takes it as the mark of a finished engage.
      */
-    private Outcome engageNow(PgSession blue) throws SQLException, InterruptedException {
+    private Outcome engageNow(PgSession blue, Set<Integer> spared) throws SQLException, InterruptedException {
         Objects found = objects(blue);
-        if (install(blue, found)) {
+        if (install(blue, found, false)) {
             found = objects(blue);
         }
-        if (found.prepared() > 0) {
-            refuseWhilePrepared(blue, "The fence was not engaged: Blue stays writable");
-        }
         boolean wasEngaged = found.engaged();
+        if (found.prepared() > 0) {
+            refuseWhilePrepared(blue, wasEngaged ? "Blue stays fenced" : "The fence was not engaged: Blue stays writable");
+        }
         List<String> statements = new ArrayList<>();
         if (!Sql.GUARD_ENGAGED.equals(found.guardBody())) {
             statements.add(Sql.guardFunction(Sql.GUARD_ENGAGED));
@@ -379,18 +392,25 @@ public final class WriteFence {
         if (!statements.isEmpty()) {
             inTransaction(blue, Duration.ofSeconds(5), statements);
         }
-        int terminated = terminateOthers(blue);
+        int terminated = terminateOthers(blue, spared);
         try {
             refuseWhilePrepared(blue, wasEngaged ? "Blue stays fenced" : "The fence was released again: Blue is writable");
         } catch (StepFailure refused) {
             if (!wasEngaged) {
-                releaseNow(blue, true);
+                try {
+                    releaseNow(blue, true);
+                } catch (SQLException | RuntimeException e) {
+                    refused.addSuppressed(e);
+                }
             }
             throw refused;
         }
         FenceCheck.Counts tables = FenceCheck.counts(blue);
-        int guardedInWindow = tables.unguarded() == 0 ? 0 : guardInWindow(blue, FenceCheck.tables(blue).gaps());
+        int guardedInWindow = tables.unguarded() == 0 ? 0 : guardInWindow(blue, FenceCheck.gaps(blue));
         if (!found.readOnly()) {
+            // when: a release ends the sessions that connected after it, which took the read-only default with them
+            blue.execute(Sql.alterDatabaseSet(found.database(), FENCED_SINCE,
+                    "'" + blue.text("SELECT extract(epoch FROM clock_timestamp())::text") + "'"));
             blue.execute(Sql.alterDatabaseSet(found.database(), "default_transaction_read_only", "on"));
         }
         Lsn lsn = blue.currentWalLsn();
@@ -430,7 +450,7 @@ public final class WriteFence {
                     if (!"55P03".equals(e.getSQLState()) || attempt >= WINDOW_ATTEMPTS) {
                         throw e;
                     }
-                    terminateOthers(blue);
+                    terminateOthers(blue, Set.of());
                 }
             }
         }
@@ -438,10 +458,11 @@ public final class WriteFence {
     }
 
     /** Terminates every other client session of the database and waits until they are gone; how many. */
-    private int terminateOthers(PgSession blue) throws SQLException, InterruptedException {
-        // materialized first: pg_terminate_backend must never see a row the filter (not our own pid) would drop
-        List<Integer> pids = blue.list("WITH others AS MATERIALIZED (" + FenceCheck.OTHER_SESSIONS + ") "
-                + "SELECT pid FROM others WHERE pg_terminate_backend(pid)", rs -> rs.getInt(1));
+    private int terminateOthers(PgSession blue, Set<Integer> spared) throws SQLException, InterruptedException {
+        // materialized first: pg_terminate_backend must never see a row the filters (not our own pids) would drop
+        List<Integer> pids = blue.list("WITH others AS MATERIALIZED (SELECT o.pid FROM (" + FenceCheck.OTHER_SESSIONS
+                        + ") o WHERE o.pid <> ALL (?)) SELECT pid FROM others WHERE pg_terminate_backend(pid)",
+                rs -> rs.getInt(1), blue.connection().createArrayOf("int4", spared.toArray(Integer[]::new)));
         if (pids.isEmpty()) {
             return 0;
         }
@@ -481,11 +502,26 @@ public final class WriteFence {
         if (!largeObjects.isEmpty()) {
             statements.add(Sql.grantToPublic(largeObjects)); // granting what PUBLIC already has changes nothing
         }
+        String fencedSince = null;
         if (found.readOnly()) {
             statements.add(Sql.alterDatabaseReset(found.database(), "default_transaction_read_only"));
+            fencedSince = blue.text("SELECT split_part(c, '=', 2) FROM pg_db_role_setting s, unnest(s.setconfig) c "
+                    + "WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                    + "AND s.setrole = 0 AND c LIKE ?", FENCED_SINCE + "=%");
+            if (fencedSince != null) {
+                statements.add(Sql.alterDatabaseReset(found.database(), FENCED_SINCE));
+            }
         }
         if (!statements.isEmpty()) {
             inTransaction(blue, Duration.ofSeconds(5), statements);
+        }
+        if (fencedSince != null) {
+            // sessions opened while fenced keep the read-only default they started with: end them, so that the
+            // application's next connection writes (an aborted switchover leaves Blue fully writable)
+            blue.list("WITH late AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    + "AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+                    + "AND backend_start >= to_timestamp(?::double precision)) SELECT pid FROM late WHERE pg_terminate_backend(pid)",
+                    rs -> rs.getInt(1), fencedSince);
         }
         boolean changed = disarmGuard || disarmDdl || found.readOnly();
         if (!keepGuards) {

@@ -86,6 +86,7 @@ class FenceBypassIT implements TestPropertyProvider {
     private final AtomicLong nextId = new AtomicLong(1);
     private final AtomicBoolean writing = new AtomicBoolean(true);
     private final AtomicLong refusedWrites = new AtomicLong();
+    private final List<String> writerErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private AgentHarness agent;
     private ReplicationAdmin admin;
     private CompletableFuture<Void> writer;
@@ -130,6 +131,9 @@ class FenceBypassIT implements TestPropertyProvider {
                 }
             } catch (SQLException e) {
                 refusedWrites.incrementAndGet();
+                if (writerErrors.size() < 20) {
+                    writerErrors.add(java.time.LocalTime.now() + " " + e.getSQLState() + " " + e.getMessage());
+                }
                 try {
                     Thread.sleep(20);
                 } catch (InterruptedException interrupted) {
@@ -163,9 +167,9 @@ class FenceBypassIT implements TestPropertyProvider {
 
             asApp(LATE_TABLE, "ALTER TABLE orders DISABLE TRIGGER bluegreen_write_fence");
             assertFalse(FenceCheck.read(session).fenced());
-            assertEquals(List.of("public.late", "public.orders"), FenceCheck.tables(session).unguarded());
+            assertEquals(List.of("public.late", "public.orders"), unguarded(session));
             assertEquals(4, fence.arm(session), "the new table is guarded and the owner's disabled guard enabled again");
-            assertEquals(List.of(), FenceCheck.tables(session).unguarded());
+            assertEquals(List.of(), unguarded(session));
             assertEquals(4, number(blueServer, DB, "SELECT count(*) FROM pg_trigger WHERE tgname = 'bluegreen_write_fence' "
                     + "AND tgenabled = 'A'"));
             asApp("INSERT INTO late VALUES (1)", "DELETE FROM late");
@@ -176,18 +180,20 @@ class FenceBypassIT implements TestPropertyProvider {
     @Order(2)
     void engagingGuardsATableWhoseGuardTheOwnerDisabledAfterArmingAndReleasingKeepsTheGuards() throws Exception {
         WriteFence fence = new WriteFence(admin, Duration.ofSeconds(30));
-        try (PgSession session = admin.open(blue(DB))) {
+        try (PgSession session = admin.open(blue(DB)); Connection idle = connectAsApp()) {
             asApp("ALTER TABLE late DISABLE TRIGGER bluegreen_write_fence");
-            WriteFence.Engaged engaged = fence.engage(session);
-            assertEquals(4, engaged.tables());
-            assertTrue(engaged.terminatedSessions() >= 1, "the writer's session: " + engaged);
-            assertTrue(FenceCheck.read(session).fenced());
-            assertEquals(List.of(), FenceCheck.tables(session).unguarded());
-            assertEquals("25006", refused("SET default_transaction_read_only = off", "INSERT INTO late VALUES (-1)"));
-
-            fence.release(session, true);
+            try {
+                WriteFence.Engaged engaged = fence.engage(session);
+                assertEquals(4, engaged.tables());
+                assertTrue(engaged.terminatedSessions() >= 1, () -> "at least the idle session: " + engaged + "; " + writerErrors);
+                assertTrue(FenceCheck.read(session).fenced());
+                assertEquals(List.of(), unguarded(session));
+                assertEquals("25006", refused("SET default_transaction_read_only = off", "INSERT INTO late VALUES (-1)"));
+            } finally {
+                fence.release(session, true);
+            }
             assertFalse(FenceCheck.read(session).fenced());
-            assertEquals(List.of(), FenceCheck.tables(session).unguarded(), "the guards stay, disarmed");
+            assertEquals(List.of(), unguarded(session), "the guards stay, disarmed");
             asApp("INSERT INTO late VALUES (-1)", "DELETE FROM late");
             fence.release(session, true);
         }
@@ -393,10 +399,18 @@ class FenceBypassIT implements TestPropertyProvider {
     @Test
     @Order(13)
     void releasingWithTheGuardsKeptAllowsWritesAndLeavesTheGuardsDisarmed() throws Exception {
+        Connection openedWhileFenced = connectAsApp(); // it starts with the read-only default
         UnfenceWrites unfence = agent.command(new UnfenceWrites());
         unfence.setTarget(blue(DB));
         unfence.setKeepGuards(true);
         assertFalse(((StepSucceeded) agent.send(unfence)).getAlreadyDone());
+        try (Statement stale = openedWhileFenced.createStatement()) {
+            SQLException ended = assertThrows(SQLException.class, () -> stale.execute("SELECT 1"),
+                    "a session opened during the fence is ended by the release, not left read-only");
+            assertTrue(ended.getSQLState().startsWith("57") || ended.getSQLState().startsWith("08"), ended.getSQLState());
+        } finally {
+            openedWhileFenced.close();
+        }
         asApp("INSERT INTO orders (id, note) VALUES (" + nextId.getAndIncrement() + ", 'after release')",
                 "SELECT lo_unlink(lo_from_bytea(0, 'after release'::bytea))",
                 "CREATE TABLE after_release (id int)", "DROP TABLE after_release");
@@ -404,7 +418,7 @@ class FenceBypassIT implements TestPropertyProvider {
             FenceCheck.State state = FenceCheck.read(session);
             assertFalse(state.fenced());
             assertFalse(state.writeGuardEngaged());
-            assertEquals(List.of(), FenceCheck.tables(session).unguarded(), "the guards stay, disarmed");
+            assertEquals(List.of(), unguarded(session), "the guards stay, disarmed");
         }
         assertEquals(1, number(blueServer, DB, "SELECT count(*) FROM pg_event_trigger WHERE evtname = 'bluegreen_ddl_fence'"));
         WritesFenced fencedAgain = agent.send(fence());
@@ -483,6 +497,10 @@ class FenceBypassIT implements TestPropertyProvider {
             }
         }, () -> String.join("; ", statements) + " was not refused");
         return e.getSQLState();
+    }
+
+    private static List<String> unguarded(PgSession session) throws SQLException {
+        return FenceCheck.gaps(session).stream().map(FenceCheck.Gap::name).toList();
     }
 
     private void assertNotOnBlue(long... ids) {

@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * the figures; asserts only correctness (Green has every row the moment the drain returns).
  */
 @WithTestBed
-class DrainMethodsBenchmarkIT {
+class DrainMethodsBenchmark {
 
     private static final String DB = "drain_bench";
     private static final int ROUNDS = 15;
