@@ -93,6 +93,7 @@ final class BenchWriter implements Runnable {
                 seq++;
                 Endpoint endpoint = target.current();
                 long started = BenchClock.nowMicros();
+                long connectMicros = 0;
                 try {
                     if (connection != null && !endpoint.equals(connectedTo)) {
                         close(connection);
@@ -105,16 +106,17 @@ final class BenchWriter implements Runnable {
                                 password);
                         server = connection.getMetaData().getDatabaseMajorVersion() == blueMajor ? Server.BLUE : Server.GREEN;
                         insert = connection.prepareStatement(INSERT);
+                        connectMicros = BenchClock.nowMicros() - started;
                     }
                     insert.setInt(1, id);
                     insert.setLong(2, seq);
                     insert.executeUpdate();
-                    attempts.add(Attempt.acknowledged(id, seq, started, BenchClock.nowMicros(), server));
+                    attempts.add(Attempt.acknowledged(id, seq, started, BenchClock.nowMicros(), server, connectMicros));
                     if (server == Server.GREEN) {
                         greenAcks++;
                     }
                 } catch (SQLException | RuntimeException e) {
-                    attempts.add(Attempt.failed(id, seq, started, BenchClock.nowMicros(), server, sqlState(e)));
+                    attempts.add(Attempt.failed(id, seq, started, BenchClock.nowMicros(), server, sqlState(e), connectMicros));
                     close(connection);
                     connection = null;
                     target.afterFailure(connectedTo);

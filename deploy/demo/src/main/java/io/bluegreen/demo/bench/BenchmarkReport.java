@@ -78,7 +78,8 @@ final class BenchmarkReport {
         RunFigures f = run.figures();
         if (f != null) {
             line.append("  window ").append(Double.isNaN(f.windowMs()) ? "n/a" : Json.number(f.windowMs()) + " ms")
-                    .append("  failed ").append(f.failedAttempts())
+                    .append("  failed ").append(f.failedAttempts()).append(" (in the window ").append(f.failedInWindow())
+                    .append(")")
                     .append("  acked ").append(f.acknowledged()).append(" (Blue ").append(f.acknowledgedOnBlue())
                     .append(", Green ").append(f.acknowledgedOnGreen()).append(")");
         }
@@ -115,6 +116,9 @@ final class BenchmarkReport {
         if (f != null && !f.errors().isEmpty()) {
             lines.add("write errors by SQLSTATE: " + f.errors());
         }
+        if (f != null && f.failedAfterSwitch() > 0) {
+            lines.add(f.failedAfterSwitch() + " write(s) failed after the writers were pointed at Green");
+        }
         if (f != null && (f.blueAcksAfterFirstGreen() > 0 || f.blueAcksStartedAfterFence() > 0)) {
             lines.add("Blue acknowledged " + f.blueAcksAfterFirstGreen() + " write(s) after Green's first and "
                     + f.blueAcksStartedAfterFence() + " write(s) begun after the fence");
@@ -146,7 +150,9 @@ final class BenchmarkReport {
         lines.add(String.format("over %d completed run(s) of %d:%30s %12s %12s", measured().size(), options.runs(), "min",
                 "median", "max"));
         row(lines, "window ms (last Blue ack -> first Green ack)", summary(RunResult::windowMs));
-        row(lines, "failed write attempts", summary(r -> r.figures().failedAttempts()));
+        row(lines, "failed write attempts (whole upgrade)", summary(r -> r.figures().failedAttempts()));
+        row(lines, "failed write attempts in the window", summary(r -> Double.isNaN(r.windowMs()) ? Double.NaN
+                : r.figures().failedInWindow()));
         row(lines, "acknowledged writes lost", summary(BenchmarkReport::lostOf));
         row(lines, "acknowledged writes duplicated", summary(BenchmarkReport::duplicatedOf));
         row(lines, "acknowledged writes/s achieved", summary(RunResult::achievedRate));
@@ -196,6 +202,8 @@ final class BenchmarkReport {
         Map<String, Object> failed = summaryJson(summary(r -> r.figures().failedAttempts()));
         failed.put("total", measured().stream().mapToLong(r -> r.figures().failedAttempts()).sum());
         json.put("failedAttempts", failed);
+        json.put("failedInWindow", summaryJson(summary(r -> Double.isNaN(r.windowMs()) ? Double.NaN
+                : r.figures().failedInWindow())));
         json.put("lost", lost());
         json.put("duplicated", duplicated());
         json.put("writesPerSecond", summaryJson(summary(RunResult::achievedRate)));
@@ -239,6 +247,8 @@ final class BenchmarkReport {
             json.put("writesPerSecond", Math.round(run.achievedRate() * 10) / 10.0);
             json.put("blueAcksAfterFirstGreenAck", f.blueAcksAfterFirstGreen());
             json.put("blueAcksStartedAfterFence", f.blueAcksStartedAfterFence());
+            json.put("failedAfterSwitch", f.failedAfterSwitch());
+            json.put("failedInWindow", f.failedInWindow());
             json.put("errors", f.errors());
             json.put("parts", f.partsMs());
         }

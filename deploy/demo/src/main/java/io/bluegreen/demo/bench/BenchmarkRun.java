@@ -134,6 +134,20 @@ final class BenchmarkRun {
                     blueSettings, Map.of(), trace, upgradeSeconds, writingSeconds);
         }
         Endpoint green = greenEndpoint(rds, blueId, upgradeId, trace);
+        int greenMajor;
+        try (Connection c = connect(green, DATABASE)) {
+            greenMajor = c.getMetaData().getDatabaseMajorVersion();
+        }
+        if (greenMajor == blueMajor) {
+            String failed = (options.repoint() == BenchmarkOptions.Repoint.RENAME ? "Blue's name " + blueId
+                    : "The published endpoint") + " still reaches PostgreSQL " + greenMajor + " at " + green
+                    + " after the upgrade completed: Green cannot be checked, the writers never reached it";
+            return new RunResult(index, blueId, upgradeId, phase, failed, figures, null, options.seedRows(), -1, "",
+                    blueSettings, Map.of(), trace, upgradeSeconds, writingSeconds);
+        }
+        if (figures.acknowledgedOnGreen() == 0) {
+            failure = "No writer got a write acknowledged by Green within 15 s of the upgrade's completion";
+        }
         long[] acknowledged = attempts.stream().filter(Attempt::acknowledged).mapToLong(Attempt::key).toArray();
         long[] found = writerKeysOn(green);
         AckAccounting accounting = AckAccounting.of(acknowledged, found);

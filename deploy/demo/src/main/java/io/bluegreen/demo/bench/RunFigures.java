@@ -18,7 +18,8 @@ import java.util.TreeMap;
  *   <li>{@code provenToPublished}: proof to the coordinator's {@code WriterEndpointChanged};</li>
  *   <li>{@code publishedToSwitched}: that decision to the first writer pointed at Green (the event reaching the
  *       writers; after a rename, the first DescribeDBInstances answering Green's endpoint);</li>
- *   <li>{@code switchedToFirstGreenAck}: from there to the first acknowledged write on Green (connect, insert);</li>
+ *   <li>{@code switchedToFirstGreenAck}: from there to the first acknowledged write on Green (retries, connect,
+ *       insert), of which {@code firstGreenAckConnect} opened the connection of that write;</li>
  *   <li>{@code fenceToLastBlueAck}: the fence to the last acknowledgement on Blue (negative: Blue's last write came
  *       before the fence).</li>
  * </ul>
@@ -26,11 +27,13 @@ import java.util.TreeMap;
  */
 record RunFigures(double windowMs, long lastBlueAckMicros, long firstGreenAckMicros, long attempts, long failedAttempts,
                   long acknowledgedOnBlue, long acknowledgedOnGreen, long blueAcksAfterFirstGreen,
-                  long blueAcksStartedAfterFence, Map<String, Double> partsMs, Map<String, Long> errors) {
+                  long blueAcksStartedAfterFence, long failedAfterSwitch, long failedInWindow,
+                  Map<String, Double> partsMs, Map<String, Long> errors) {
 
     static RunFigures of(List<Attempt> attempts, long switchedAtMicros, SwitchoverTrace trace) {
         long lastBlue = Long.MIN_VALUE;
         long firstGreen = Long.MAX_VALUE;
+        Attempt firstOnGreen = null;
         long failed = 0;
         long onBlue = 0;
         long onGreen = 0;
@@ -44,7 +47,10 @@ record RunFigures(double windowMs, long lastBlueAckMicros, long firstGreenAckMic
                 lastBlue = Math.max(lastBlue, attempt.endMicros());
             } else if (attempt.server() == Server.GREEN) {
                 onGreen++;
-                firstGreen = Math.min(firstGreen, attempt.endMicros());
+                if (attempt.endMicros() < firstGreen) {
+                    firstGreen = attempt.endMicros();
+                    firstOnGreen = attempt;
+                }
             }
         }
         boolean bothSides = onBlue > 0 && onGreen > 0;
@@ -52,7 +58,15 @@ record RunFigures(double windowMs, long lastBlueAckMicros, long firstGreenAckMic
         long fenceMs = trace.fenceMs();
         long blueAfterGreen = 0;
         long blueAfterFence = 0;
+        long failedAfterSwitch = 0;
+        long failedInWindow = 0;
         for (Attempt attempt : attempts) {
+            if (!attempt.acknowledged() && bothSides && attempt.startMicros() > lastBlue && attempt.startMicros() < firstGreen) {
+                failedInWindow++;
+            }
+            if (!attempt.acknowledged() && switchedAtMicros >= 0 && attempt.startMicros() >= switchedAtMicros) {
+                failedAfterSwitch++;
+            }
             if (attempt.acknowledged() && attempt.server() == Server.BLUE) {
                 if (onGreen > 0 && attempt.endMicros() > firstGreen) {
                     blueAfterGreen++;
@@ -82,11 +96,15 @@ record RunFigures(double windowMs, long lastBlueAckMicros, long firstGreenAckMic
         if (switchedAtMicros >= 0 && onGreen > 0) {
             parts.put("switchedToFirstGreenAck", BenchClock.millisBetween(switchedAtMicros, firstGreen));
         }
+        if (firstOnGreen != null && firstOnGreen.connectMicros() > 0) {
+            parts.put("firstGreenAckConnect", firstOnGreen.connectMicros() / 1000.0);
+        }
         if (fenceMs >= 0 && onBlue > 0) {
             parts.put("fenceToLastBlueAck", BenchClock.millisBetween(fenceMs * 1000, lastBlue));
         }
         return new RunFigures(window, onBlue > 0 ? lastBlue : -1, onGreen > 0 ? firstGreen : -1, attempts.size(), failed,
-                onBlue, onGreen, blueAfterGreen, blueAfterFence, Collections.unmodifiableMap(parts),
+                onBlue, onGreen, blueAfterGreen, blueAfterFence, failedAfterSwitch, failedInWindow,
+                Collections.unmodifiableMap(parts),
                 Collections.unmodifiableMap(errors));
     }
 

@@ -15,10 +15,14 @@ record RunResult(int index, String blueIdentifier, String upgradeId, String fina
         return "COMPLETED".equals(finalPhase);
     }
 
-    /** Completed, every acknowledged write (and every seed row) on Green exactly once. */
+    /**
+     * Completed, the writers reached Green, and every acknowledged write (and every seed row) is on Green exactly once;
+     * a failure recorded by the run (say, the server checked was not Green) fails it too.
+     */
     boolean ok() {
-        return completed() && accounting != null && accounting.lost() == 0 && accounting.duplicated() == 0
-                && seedRowsOnGreen == seedRowsExpected && figures != null && figures.acknowledgedOnGreen() > 0;
+        return completed() && failure == null && accounting != null && accounting.lost() == 0
+                && accounting.duplicated() == 0 && seedRowsOnGreen == seedRowsExpected && figures != null
+                && figures.acknowledgedOnGreen() > 0;
     }
 
     double windowMs() {

@@ -110,6 +110,7 @@ class SwitchoverFiguresTest {
         RunFigures f = RunFigures.of(attempts, -1, SwitchoverTrace.of(List.of()));
         assertEquals(43.25, f.windowMs(), 1e-9);
         assertEquals(2, f.failedAttempts());
+        assertEquals(2, f.failedInWindow());
         assertEquals(2, f.acknowledgedOnBlue());
         assertEquals(2, f.acknowledgedOnGreen());
         assertEquals(Map.of("08001", 1L, "57P01", 1L), f.errors());
@@ -133,12 +134,15 @@ class SwitchoverFiguresTest {
         long switchedAt = us(T + 27) + 400;
         List<Attempt> attempts = List.of(
                 Attempt.acknowledged(1, 1, us(T - 3), us(T - 1), Server.BLUE),
-                Attempt.acknowledged(1, 2, us(T + 28), us(T + 35), Server.GREEN));
+                Attempt.failed(2, 1, us(T + 27) + 500, us(T + 27) + 900, Server.BLUE, "57P01"),
+                Attempt.acknowledged(1, 2, us(T + 28), us(T + 35), Server.GREEN, 5_250));
         RunFigures f = RunFigures.of(attempts, switchedAt, SwitchoverTrace.of(trail));
+        assertEquals(1, f.failedAfterSwitch(), "a write on Blue in flight when the endpoint moved");
         assertEquals(36.0, f.windowMs(), 1e-9);
         Map<String, Double> parts = f.partsMs();
         assertEquals(List.of("arm", "guardrails", "fence", "drain", "sequences", "verify", "fencedToProven",
-                "fencedUnattributed", "provenToPublished", "publishedToSwitched", "switchedToFirstGreenAck", "fenceToLastBlueAck"),
+                "fencedUnattributed", "provenToPublished", "publishedToSwitched", "switchedToFirstGreenAck", "firstGreenAckConnect",
+                "fenceToLastBlueAck"),
                 List.copyOf(parts.keySet()));
         assertEquals(9.0, parts.get("drain"));
         assertEquals(20.0, parts.get("fencedToProven"));
@@ -146,6 +150,7 @@ class SwitchoverFiguresTest {
         assertEquals(4.0, parts.get("provenToPublished"));
         assertEquals(3.4, parts.get("publishedToSwitched"), 1e-9);
         assertEquals(7.6, parts.get("switchedToFirstGreenAck"), 1e-9);
+        assertEquals(5.25, parts.get("firstGreenAckConnect"), 1e-9);
         assertEquals(-1.0, parts.get("fenceToLastBlueAck"), 1e-9);
         // the parts from the fence on add up to the window, less the time Blue's last write came before the fence
         double fromFence = parts.get("fencedToProven") + parts.get("provenToPublished") + parts.get("publishedToSwitched")
