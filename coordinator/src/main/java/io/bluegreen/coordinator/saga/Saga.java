@@ -122,7 +122,7 @@ public final class Saga {
 
     /**
      * The fenced program answered. A proof received in time commits the switchover; anything else aborts the
-     * attempt (Blue is unfenced unless the agent says it never fenced).
+     * attempt, and Blue is unfenced in any case.
      */
     private Decision onSwitchoverResult(UpgradeState state, Dispatch dispatch, SpecificRecord result, Instant now) {
         if (result instanceof SwitchoverProven proven) {
@@ -130,7 +130,7 @@ public final class Saga {
             if (now.isAfter(deadline.plus(grace))) {
                 return abort(state, dispatch, FailureReason.TIMEOUT, "the proof arrived at " + now + ", after the deadline "
                         + deadline + " (switchoverTimeout " + SwitchoverPlan.timeout(state.plan()).toMillis() + " ms)",
-                        List.of(), now.toEpochMilli() - proven.getFencedAt().toEpochMilli(), true, now);
+                        List.of(), now.toEpochMilli() - proven.getFencedAt().toEpochMilli(), now);
             }
             Details.Summary summary = Details.of(result);
             List<SpecificRecord> events = new ArrayList<>();
@@ -145,13 +145,13 @@ public final class Saga {
         }
         if (result instanceof SwitchoverAbandoned abandoned) {
             return abort(state, dispatch, abandoned.getReason(), abandoned.getMessage(), abandoned.getFindings(),
-                    abandoned.getFencedMs(), abandoned.getFencedAt() != null, now);
+                    abandoned.getFencedMs(), now);
         }
         if (result instanceof StepFailed failed) {
-            return abort(state, dispatch, failed.getReason(), failed.getMessage(), List.of(), null, true, now);
+            return abort(state, dispatch, failed.getReason(), failed.getMessage(), List.of(), null, now);
         }
         return abort(state, dispatch, FailureReason.INTERNAL, "unexpected answer " + result.getSchema().getName(), List.of(),
-                null, true, now);
+                null, now);
     }
 
     /**
@@ -169,7 +169,7 @@ public final class Saga {
         }
         return abort(state, running.get(), FailureReason.TIMEOUT, "no answer from the pg-agent by the deadline " + deadline
                 + " (switchoverTimeout " + SwitchoverPlan.timeout(state.plan()).toMillis() + " ms): Blue is unfenced by "
-                + "whichever pg-agent takes the command", List.of(), null, true, now);
+                + "whichever pg-agent takes the command", List.of(), null, now);
     }
 
     /**
@@ -177,7 +177,7 @@ public final class Saga {
      * an approval start the next attempt), unfences Blue, and stops in FAILED when the plan's attempts are used.
      */
     private Decision abort(UpgradeState state, Dispatch dispatch, FailureReason reason, String message,
-                           List<GuardrailFinding> findings, Long fencedMs, boolean unfence, Instant now) {
+                           List<GuardrailFinding> findings, Long fencedMs, Instant now) {
         int attempt = state.switchover().attempt();
         boolean last = state.switchover().attempts() >= SwitchoverPlan.attempts(state.plan());
         StepFailureRecorded recorded = new StepFailureRecorded(state.upgradeId(), eventIds.get(), dispatch.commandId(), now,
@@ -187,15 +187,14 @@ public final class Saga {
         PhaseEntered back = new PhaseEntered(state.upgradeId(), eventIds.get(), null, now, UpgradePhase.REPLICATING,
                 state.phase());
         Decision decision = new Decision(List.of(recorded, aborted, back), List.of());
-        if (unfence) {
-            for (String database : state.plan().getDatabases()) {
-                decision = decision.and(dispatch(fold(state, decision), PhasePlan.RELEASE_FENCE, database, now));
-            }
+        // always, even when the answer says nothing was fenced: a redelivered command answers for itself, not for
+        // an earlier delivery that fenced Blue and died; releasing an unfenced Blue changes nothing
+        for (String database : state.plan().getDatabases()) {
+            decision = decision.and(dispatch(fold(state, decision), PhasePlan.RELEASE_FENCE, database, now));
         }
         if (last) {
             decision = decision.and(fail(fold(state, decision), reason, true, "Switchover attempt " + attempt + " of "
-                    + SwitchoverPlan.attempts(state.plan()) + " aborted: " + message + "; Blue " + (unfence
-                    ? "is being unfenced" : "was never fenced"), now));
+                    + SwitchoverPlan.attempts(state.plan()) + " aborted: " + message + "; Blue is being unfenced", now));
         }
         return decision;
     }

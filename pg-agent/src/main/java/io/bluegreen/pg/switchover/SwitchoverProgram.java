@@ -113,9 +113,12 @@ public final class SwitchoverProgram {
         Instant deadline = command.getDeadline();
         Map<String, Long> parts = new LinkedHashMap<>();
         if (!clock.instant().plus(MIN_WINDOW).isBefore(deadline)) {
+            // a redelivery after a crash: an earlier delivery may have fenced Blue and died; release it now
+            boolean released = releaseAll(command);
             return abandoned(ctx, FailureReason.TIMEOUT, "RunSwitchover arrived at " + clock.instant() + ", too close to or "
-                    + "past its deadline " + deadline + ": nothing was fenced (the coordinator decides the next attempt)",
-                    List.of(), null, false);
+                    + "past its deadline " + deadline + ": this delivery fenced nothing" + (released
+                    ? " and released any fence an earlier delivery left" : "; releasing an earlier delivery's fence failed here, "
+                    + "the coordinator releases it again"), List.of(), null, released);
         }
         List<Sessions> all = new ArrayList<>();
         try {
@@ -271,6 +274,11 @@ public final class SwitchoverProgram {
                     e.getMessage())) + (unfenced ? "; Blue was unfenced after " + fencedMs + " ms"
                     : "; unfencing Blue failed here, the coordinator unfences it again"), List.of(), fencedAt, unfenced);
         }
+    }
+
+    private boolean releaseAll(RunSwitchover command) {
+        List<Sessions> all = command.getDatabases().stream().map(Sessions::new).toList();
+        return unfence(all);
     }
 
     /** Releases the fence on every database fenced, on fresh sessions (the window's may be broken). */

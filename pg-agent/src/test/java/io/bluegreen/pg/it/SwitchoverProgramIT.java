@@ -119,7 +119,8 @@ class SwitchoverProgramIT implements TestPropertyProvider {
         SwitchoverAbandoned abandoned = agent.send(late);
         assertEquals(FailureReason.TIMEOUT, abandoned.getReason());
         assertNull(abandoned.getFencedAt());
-        assertTrue(abandoned.getMessage().contains("nothing was fenced"), abandoned.getMessage());
+        assertTrue(abandoned.getMessage().contains("this delivery fenced nothing"), abandoned.getMessage());
+        assertTrue(abandoned.getUnfenced(), "whatever an earlier delivery left is released");
         assertTrue(blueTakesAWrite());
     }
 
