@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Proves that every transaction Blue committed before its fence has been applied on Green, within the
@@ -74,21 +75,10 @@ public final class Drain {
                 ? CompletableFuture.supplyAsync(() -> tryOpen(greenTarget)) : null;
         boolean handedOver = false;
         try (PgSession blue = admin.open(blueTarget)) {
-            FenceCheck.State fence = FenceCheck.read(blue);
-            if (!fence.fenced()) {
-                throw new StepFailure(FailureReason.WRONG_STATE, false, "Blue " + blue.where() + " is not fenced ("
-                        + fence.describe() + "): a drain proves nothing while Blue takes writes; send FenceWrites first");
-            }
+            requireFenced(blue);
             if (how == DrainMethod.MARKER) {
-                blue.execute("SET default_transaction_read_only = off");
-                String token = UUID.randomUUID().toString();
-                blue.list("INSERT INTO " + Catalog.markerTable() + " (token, command_id) VALUES (?, ?) RETURNING token",
-                        rs -> rs.getString(1), token, commandId);
-                Lsn written = blue.currentWalLsn();
                 handedOver = true;
-                awaitOnGreen(greenLogin.join(), greenTarget, subscription, written, deadline, timeout,
-                        session -> session.exists("SELECT 1 FROM " + Catalog.markerTable() + " WHERE token = ?", token));
-                return new Proof(written, millisSince(began), how);
+                return marker(blue, greenLogin::join, greenTarget, subscription, commandId, began, deadline);
             }
             Lsn target = blue.currentWalLsn();
             String last = null;
@@ -126,17 +116,35 @@ public final class Drain {
     public Proof proveWithMarker(PgSession blue, PgSession green, DatabaseTarget greenTarget, String subscription,
                                  String commandId, long deadlineNanos) throws SQLException, InterruptedException {
         long began = System.nanoTime();
+        try {
+            requireFenced(blue);
+        } catch (StepFailure notFenced) {
+            green.close();
+            throw notFenced;
+        }
+        return marker(blue, () -> green, greenTarget, subscription, commandId, began, deadlineNanos);
+    }
+
+    private static void requireFenced(PgSession blue) throws SQLException {
         FenceCheck.State fence = FenceCheck.read(blue);
         if (!fence.fenced()) {
-            green.close();
             throw new StepFailure(FailureReason.WRONG_STATE, false, "Blue " + blue.where() + " is not fenced ("
-                    + fence.describe() + "): a drain proves nothing while Blue takes writes");
+                    + fence.describe() + "): a drain proves nothing while Blue takes writes; send FenceWrites first");
         }
+    }
+
+    /**
+     * Writes a unique marker on the fenced Blue and waits until Green shows it: the apply worker applies in commit
+     * order, so every earlier commit is in. The Green session (taken over, closed here) is asked for only once the
+     * marker is written, so a login started earlier overlaps Blue's work.
+     */
+    private Proof marker(PgSession blue, Supplier<PgSession> green, DatabaseTarget greenTarget, String subscription,
+                         String commandId, long began, long deadlineNanos) throws SQLException, InterruptedException {
         String token = UUID.randomUUID().toString();
         blue.list("INSERT INTO " + Catalog.markerTable() + " (token, command_id) VALUES (?, ?) RETURNING token",
                 rs -> rs.getString(1), token, commandId);
         Lsn written = blue.currentWalLsn();
-        awaitOnGreen(green, greenTarget, subscription, written, deadlineNanos,
+        awaitOnGreen(green.get(), greenTarget, subscription, written, deadlineNanos,
                 Duration.ofNanos(Math.max(0, deadlineNanos - began)),
                 session -> session.exists("SELECT 1 FROM " + Catalog.markerTable() + " WHERE token = ?", token));
         return new Proof(written, millisSince(began), DrainMethod.MARKER);

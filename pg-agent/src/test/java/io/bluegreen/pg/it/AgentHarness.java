@@ -222,6 +222,25 @@ public final class AgentHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * An application writing as fast as it is acknowledged, one statement per commit, until a write fails; the
+     * future holds that failure. Counts acknowledged writes.
+     */
+    public static java.util.concurrent.CompletableFuture<SQLException> writeUntilRefused(LocalPostgres server, String database,
+                                                                                     String insert,
+                                                                                     java.util.concurrent.atomic.AtomicLong acknowledged) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (Connection connection = server.connect(database); Statement statement = connection.createStatement()) {
+                while (true) {
+                    statement.executeUpdate(insert);
+                    acknowledged.incrementAndGet();
+                }
+            } catch (SQLException e) {
+                return e;
+            }
+        });
+    }
+
     /** Runs statements on a server's database as its superuser. */
     public static void sql(LocalPostgres server, String database, String... statements) {
         try (Connection connection = server.connect(database); Statement statement = connection.createStatement()) {

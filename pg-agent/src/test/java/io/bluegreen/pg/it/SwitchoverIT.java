@@ -120,16 +120,8 @@ class SwitchoverIT implements TestPropertyProvider {
     @Order(2)
     void fenceStopsAWriterAndEveryWayOfWritingThenDrainProvesGreenHasEveryAcknowledgedWrite() throws Exception {
         AtomicLong acknowledged = new AtomicLong();
-        CompletableFuture<SQLException> writer = CompletableFuture.supplyAsync(() -> {
-            try (Connection connection = blueServer.connect(DB); Statement statement = connection.createStatement()) {
-                while (true) {
-                    statement.executeUpdate("INSERT INTO orders (note) VALUES ('writer')");
-                    acknowledged.incrementAndGet();
-                }
-            } catch (SQLException e) {
-                return e;
-            }
-        });
+        CompletableFuture<SQLException> writer = AgentHarness.writeUntilRefused(blueServer, DB,
+                "INSERT INTO orders (note) VALUES ('writer')", acknowledged);
         await().atMost(Duration.ofSeconds(20)).until(() -> acknowledged.get() >= 50);
 
         FenceWrites fence = agent.command(new FenceWrites());

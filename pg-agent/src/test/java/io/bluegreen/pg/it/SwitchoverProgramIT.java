@@ -166,16 +166,8 @@ class SwitchoverProgramIT implements TestPropertyProvider {
     @Order(4)
     void theSwitchoverProvesEveryAcknowledgedWriteOnGreenAndKeepsItsSnapshotForTheVerification() throws Exception {
         AtomicLong acknowledged = new AtomicLong();
-        CompletableFuture<SQLException> writer = CompletableFuture.supplyAsync(() -> {
-            try (Connection connection = blueServer.connect(DB); Statement statement = connection.createStatement()) {
-                while (true) {
-                    statement.executeUpdate("INSERT INTO orders (note) VALUES ('writer')");
-                    acknowledged.incrementAndGet();
-                }
-            } catch (SQLException e) {
-                return e;
-            }
-        });
+        CompletableFuture<SQLException> writer = AgentHarness.writeUntilRefused(blueServer, DB,
+                "INSERT INTO orders (note) VALUES ('writer')", acknowledged);
         await().atMost(Duration.ofSeconds(20)).until(() -> acknowledged.get() >= 50);
         SwitchoverProven proven = agent.send(switchover(Duration.ofSeconds(20)));
         assertNotNull(writer.get(20, TimeUnit.SECONDS), "the writer was stopped by the fence");
