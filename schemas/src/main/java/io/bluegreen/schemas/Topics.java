@@ -34,7 +34,12 @@ import io.bluegreen.schemas.event.RetryRequested;
 import io.bluegreen.schemas.event.RollbackStarted;
 import io.bluegreen.schemas.event.RolledBack;
 import io.bluegreen.schemas.event.StepCompleted;
+import io.bluegreen.schemas.event.CommandResent;
 import io.bluegreen.schemas.event.StepDispatched;
+import io.bluegreen.schemas.event.StepProgressed;
+import io.bluegreen.schemas.request.DecideUpgrade;
+import io.bluegreen.schemas.request.RequestAnswered;
+import io.bluegreen.schemas.request.StartUpgrade;
 import io.bluegreen.schemas.event.StepFailureRecorded;
 import io.bluegreen.schemas.event.SwitchoverAborted;
 import io.bluegreen.schemas.event.SwitchoverApproved;
@@ -84,6 +89,8 @@ public final class Topics {
     public static final String UPGRADE_EVENTS = "bluegreen.upgrade.events";
     public static final String DEAD_LETTER = "bluegreen.dead-letter";
     public static final String ENDPOINTS = "bluegreen.endpoints";
+    public static final String REQUESTS = "bluegreen.upgrade.requests";
+    public static final String REPLIES = "bluegreen.upgrade.replies";
 
     /** Commands for the pg-agent. */
     public static final TopicSpec PG_COMMANDS_TOPIC = new TopicSpec(PG_COMMANDS, Optional.of(Duration.ofDays(14)),
@@ -122,7 +129,18 @@ public final class Topics {
             UpgradeRequested.class, PhaseEntered.class, ReplicationEstablished.class, StepDispatched.class, StepCompleted.class,
             StepFailureRecorded.class, SwitchoverApproved.class, SwitchoverAborted.class, UpgradeCompleted.class,
             UpgradeFailed.class, RetryRequested.class, RollbackStarted.class, RolledBack.class, SwitchoverStarted.class,
-            WriterEndpointChanged.class, DataVerificationRecorded.class));
+            WriterEndpointChanged.class, DataVerificationRecorded.class, StepProgressed.class, CommandResent.class));
+
+    /**
+     * Users' requests (a plan, an approval, a retry, a rollback) from any coordinator's API to the coordinator that
+     * owns the upgrade's partition; they are inputs of the saga like the agents' results.
+     */
+    public static final TopicSpec REQUESTS_TOPIC = new TopicSpec(REQUESTS, Optional.of(Duration.ofDays(30)),
+            "Users' requests for the coordinator owning the upgrade", List.of(StartUpgrade.class, DecideUpgrade.class));
+
+    /** The owning coordinator's answer to each request, committed with the events the request caused. */
+    public static final TopicSpec REPLIES_TOPIC = new TopicSpec(REPLIES, Optional.of(Duration.ofDays(1)),
+            "Answers to users' requests, read by the API instance that is waiting", List.of(RequestAnswered.class));
 
     /**
      * Where applications must write: {@code WriterEndpointChanged} the moment a switchover is proven (event repoint)
@@ -137,7 +155,7 @@ public final class Topics {
             List.of());
 
     public static final List<TopicSpec> ALL = List.of(PG_COMMANDS_TOPIC, AWS_COMMANDS_TOPIC, RESULTS_TOPIC, LAG_TOPIC,
-            ALERTS_TOPIC, UPGRADE_EVENTS_TOPIC, ENDPOINTS_TOPIC, DEAD_LETTER_TOPIC);
+            ALERTS_TOPIC, UPGRADE_EVENTS_TOPIC, ENDPOINTS_TOPIC, REQUESTS_TOPIC, REPLIES_TOPIC, DEAD_LETTER_TOPIC);
 
     static {
         AvroTrust.install();
