@@ -7,12 +7,12 @@ import java.util.Iterator;
 import java.util.Map;
 
 /** Writes maps, lists, strings, numbers, booleans and null as JSON; numbers as measured (see {@link #number}). */
-final class Json {
+public final class Json {
 
     private Json() {
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder();
         write(value, out);
         return out.toString();

@@ -1,0 +1,44 @@
+package io.bluegreen.demo.fleet;
+
+import io.bluegreen.demo.fleet.FleetFigures.Distribution;
+import io.bluegreen.schemas.common.UpgradePhase;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One fleet run's figures.
+ *
+ * @param wallTimeMs          from the first request sent to the last completion (to the end of waiting when some
+ *                            never completed)
+ * @param steadyHops          input acknowledged -> next command received, without the hops the kill interrupted
+ * @param killHops            the hops whose input was acknowledged before the kill and whose command came after it
+ * @param heapBeforeBytes     the surviving coordinator's live heap before the requests (null when jcmd failed)
+ * @param killed              the instance killed, null when none was
+ * @param killedAtCompleted   completions when it was killed
+ * @param orphanedPartitions  partitions the killed instance owned
+ * @param ownership           how they were worked out
+ * @param takeoverFirstMs     kill -> first command (produced after the kill) on one of them; null when none came
+ * @param takeoverAllMs       kill -> every one of them had such a command; null when one never had
+ */
+record FleetResult(int upgrades, int coordinators, int partitions, int completed, int failed, long wallTimeMs,
+                   long phaseTransitions, Distribution steadyHops, Distribution killHops, Distribution allHops,
+                   String heapInstance, Long heapBeforeBytes, Long heapAfterBytes,
+                   String killed, int killedAtCompleted, Set<Integer> orphanedPartitions, String ownership,
+                   Long takeoverFirstMs, Long takeoverAllMs, Map<Integer, Long> resumedAfterKillMs,
+                   long commandsReceived, long repeatedCommandIds, long extraReceipts, long resentRecorded,
+                   long unexplainedDuplicates, long lagSamples, long undecodable, long sendFailures,
+                   Map<UpgradePhase, Integer> unfinishedByPhase, String loadBefore, String loadAfter, int cores,
+                   Path logs, List<String> problems) {
+
+    double phaseTransitionsPerSecond() {
+        return wallTimeMs == 0 ? 0 : phaseTransitions * 1000.0 / wallTimeMs;
+    }
+
+    /** (after - before) / upgrades; null when either heap figure is missing. */
+    Long heapPerUpgradeBytes() {
+        return heapBeforeBytes == null || heapAfterBytes == null ? null : (heapAfterBytes - heapBeforeBytes) / upgrades;
+    }
+}
