@@ -153,26 +153,35 @@ public final class CoordinatorLoop implements AutoCloseable {
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
     }
 
+    /**
+     * Range assignment with the eager protocol revokes everything before each new assignment. A partition that comes
+     * back to this instance keeps its state and producer: no other instance can have owned it in between, and if one
+     * had, its fencing would make this instance's next transaction fail and the session start over.
+     */
     private final class Rebalance implements ConsumerRebalanceListener {
+
+        private final Set<Integer> revoked = new java.util.HashSet<>();
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            drop(partitions);
+            partitions.forEach(tp -> revoked.add(tp.partition()));
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            drop(partitions);
+            drop(partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet()));
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             Set<Integer> numbers = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
-            for (int number : numbers) {
-                if (!owned.containsKey(number)) {
-                    take(number);
-                }
-            }
+            Set<Integer> gone = new java.util.HashSet<>(revoked);
+            gone.removeAll(numbers);
+            revoked.clear();
+            drop(gone);
+            List<CompletableFuture<Void>> taking = numbers.stream().filter(n -> !owned.containsKey(n))
+                    .map(n -> CompletableFuture.runAsync(() -> take(n), workers)).toList();
+            CompletableFuture.allOf(taking.toArray(CompletableFuture[]::new)).join();
             LOG.info("Instance {} owns partitions {} ({} upgrades in progress)", settings.instanceId(),
                     new java.util.TreeSet<>(owned.keySet()), liveUpgrades());
         }
@@ -194,8 +203,8 @@ public final class CoordinatorLoop implements AutoCloseable {
         owned.put(number, partition);
     }
 
-    private void drop(Collection<TopicPartition> partitions) {
-        partitions.stream().map(TopicPartition::partition).distinct().forEach(number -> {
+    private void drop(Set<Integer> partitions) {
+        partitions.forEach(number -> {
             OwnedPartition partition = owned.remove(number);
             if (partition != null) {
                 partition.close();
