@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
  * Every upgrade of every partition, as the committed event log says: what the REST API of any coordinator answers
  * from, and where a coordinator that is assigned a partition takes its upgrades from. A thread tails
  * {@code bluegreen.upgrade.events} (read committed) from the beginning. Each upgrade keeps its events encoded
- * (compact) and folds them into its state when asked; the fold is cached until the next event.
+ * (compact, decoded when its audit trail is asked for) and its state folded as they arrive, so a coordinator that
+ * takes a partition over has its upgrades' states at once.
  */
 public final class ReadView implements AutoCloseable {
 
@@ -89,9 +90,6 @@ public final class ReadView implements AutoCloseable {
 
         /** The fold of its events. */
         public synchronized UpgradeState state() {
-            if (folded == null) {
-                folded = UpgradeState.fold(events());
-            }
             return folded;
         }
 
@@ -100,7 +98,7 @@ public final class ReadView implements AutoCloseable {
             if (event instanceof PhaseEntered entered) {
                 phase = entered.getPhase();
             }
-            folded = null;
+            folded = UpgradeState.apply(folded, event);
         }
     }
 
