@@ -165,7 +165,7 @@ class CoordinatorIT {
         assertEquals("green.local", writer.get("host"), "the event repoint named Green's endpoint");
         try (KafkaConsumer<String, SpecificRecord> endpoints = new KafkaConsumer<>(Map.of("bootstrap.servers",
                 TestBed.shared().kafka().bootstrapServers(), "group.id", "it-apps-" + UUID.randomUUID(),
-                "auto.offset.reset", "earliest"), new StringDeserializer(), new AvroMessageDeserializer<>())) {
+                "auto.offset.reset", "earliest", "isolation.level", "read_committed"), new StringDeserializer(), new AvroMessageDeserializer<>())) {
             endpoints.subscribe(List.of(Topics.ENDPOINTS));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (ConsumerRecord<String, SpecificRecord> r : endpoints.poll(Duration.ofMillis(200))) {
