@@ -388,7 +388,7 @@ public final class Saga {
         String commandId = Commands.commandId(state.upgradeId(), key, attempt);
         Outbound command = Commands.build(state, step, database, commandId, attempt, now);
         StepDispatched dispatched = new StepDispatched(state.upgradeId(), eventIds.get(), null, now, commandId, step,
-                command.topic(), attempt, database);
+                command.topic(), attempt, database, null);
         return new Decision(List.of(dispatched), List.of(command));
     }
 

@@ -148,6 +148,11 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
         return attempts.getOrDefault(key, 0);
     }
 
+    /** The earliest moment a tick could decide something for this upgrade. */
+    public Optional<java.time.Instant> nextDeadline() {
+        return phase == UpgradePhase.SWITCHING_OVER ? switchover.deadline() : Optional.empty();
+    }
+
     public boolean isTerminal() {
         return phase == UpgradePhase.COMPLETED || phase == UpgradePhase.ROLLED_BACK;
     }

@@ -1,4 +1,4 @@
-package io.bluegreen.coordinator.service;
+package io.bluegreen.coordinator.api;
 
 /** No upgrade has this id. */
 public final class UnknownUpgradeException extends RuntimeException {
