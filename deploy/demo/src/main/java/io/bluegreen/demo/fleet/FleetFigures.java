@@ -104,6 +104,10 @@ final class FleetFigures {
         return completed.size();
     }
 
+    boolean isCompleted(String upgradeId) {
+        return completed.contains(upgradeId);
+    }
+
     int failed() {
         return failed.size();
     }

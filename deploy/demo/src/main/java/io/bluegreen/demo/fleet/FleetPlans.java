@@ -13,13 +13,14 @@ import io.bluegreen.schemas.request.StartUpgrade;
 import io.bluegreen.schemas.serde.MessageCodec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -62,16 +63,29 @@ final class FleetPlans {
                 .setOccurredAt(at).setPlan(plan).setRequestedBy("fleet-benchmark").build();
     }
 
-    /** Sends upgrades 1..count and waits until the broker acknowledged every one; answers their upgrade ids. */
-    static Set<String> submit(KafkaProducer<byte[], byte[]> producer, int count) throws InterruptedException {
-        Set<String> submitted = new LinkedHashSet<>();
+    /** The partition of every topic that carries upgrade {@code index}: the producer's default for its key. */
+    static int partition(int index, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key(index))) % partitions;
+    }
+
+    private static byte[] key(int index) {
+        return blueIdentifier(index).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Sends upgrades 1..count and waits until the broker acknowledged every one; answers their upgrade ids with the
+     * partition each lives on.
+     */
+    static Map<String, Integer> submit(KafkaProducer<byte[], byte[]> producer, int count, int partitions)
+            throws InterruptedException {
+        Map<String, Integer> submitted = new LinkedHashMap<>();
         List<Future<?>> sends = new ArrayList<>(count);
         Instant now = Instant.now();
         for (int index = 1; index <= count; index++) {
             StartUpgrade request = request(index, now);
-            sends.add(producer.send(new ProducerRecord<>(Topics.REQUESTS,
-                    blueIdentifier(index).getBytes(StandardCharsets.UTF_8), MessageCodec.standard().encode(request))));
-            submitted.add(request.getUpgradeId());
+            sends.add(producer.send(new ProducerRecord<>(Topics.REQUESTS, key(index),
+                    MessageCodec.standard().encode(request))));
+            submitted.put(request.getUpgradeId(), partition(index, partitions));
         }
         producer.flush();
         for (Future<?> send : sends) {

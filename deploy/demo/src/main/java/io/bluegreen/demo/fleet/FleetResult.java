@@ -19,14 +19,18 @@ import java.util.Set;
  * @param killed              the instance killed, null when none was
  * @param killedAtCompleted   completions when it was killed
  * @param orphanedPartitions  partitions the killed instance owned
+ * @param toTakeOver          those of them with an unfinished upgrade at the kill (the others had nothing to resume)
+ * @param unfinishedAtKill    unfinished upgrades per partition at the kill
  * @param ownership           how they were worked out
- * @param takeoverFirstMs     kill -> first command (produced after the kill) on one of them; null when none came
- * @param takeoverAllMs       kill -> every one of them had such a command; null when one never had
+ * @param takeoverFirstMs     kill -> first command (produced after the kill) on one of {@code toTakeOver}; null when
+ *                            none came
+ * @param takeoverAllMs       kill -> every one of {@code toTakeOver} had such a command; null when one never had
  */
 record FleetResult(int upgrades, int coordinators, int partitions, int completed, int failed, long wallTimeMs,
                    long phaseTransitions, Distribution steadyHops, Distribution killHops, Distribution allHops,
                    String heapInstance, Long heapBeforeBytes, Long heapAfterBytes,
-                   String killed, int killedAtCompleted, Set<Integer> orphanedPartitions, String ownership,
+                   String killed, int killedAtCompleted, Set<Integer> orphanedPartitions, Set<Integer> toTakeOver,
+                   Map<Integer, Integer> unfinishedAtKill, String ownership,
                    Long takeoverFirstMs, Long takeoverAllMs, Map<Integer, Long> resumedAfterKillMs,
                    long commandsReceived, long repeatedCommandIds, long extraReceipts, long resentRecorded,
                    long unexplainedDuplicates, long lagSamples, long undecodable, long sendFailures,

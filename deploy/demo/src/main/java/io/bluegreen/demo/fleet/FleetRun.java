@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -92,7 +93,8 @@ final class FleetRun {
              KafkaProducer<byte[], byte[]> requests = SimulatedAgents.producer(bootstrap, "fleet-requests")) {
             Optional<Long> heapBefore = survivor.liveHeapBytes();
             long began = System.nanoTime();
-            Set<String> submitted = FleetPlans.submit(requests, options.upgrades());
+            Map<String, Integer> partitionOf = FleetPlans.submit(requests, options.upgrades(), PARTITIONS);
+            Set<String> submitted = partitionOf.keySet();
             progress.printf("  %d StartUpgrade requests on %s in %.1f s%n", submitted.size(), Topics.REQUESTS,
                     (System.nanoTime() - began) / 1e9);
             long deadline = began + options.timeout().toNanos();
@@ -100,6 +102,7 @@ final class FleetRun {
             long lastCompleted = 0;
             long lastProgressAt = began;
             int killedAt = 0;
+            Map<Integer, Integer> unfinishedAtKill = new TreeMap<>();
             Optional<PartitionOwners.Snapshot> ownersBefore = Optional.empty();
             CompletableFuture<Optional<PartitionOwners.Snapshot>> ownersAfter = null;
             PartitionOwners owners = new PartitionOwners(admin, Topics.RESULTS);
@@ -110,6 +113,11 @@ final class FleetRun {
                     killedAt = figures.completed();
                     victim.kill();
                     figures.killed(System.nanoTime(), System.currentTimeMillis());
+                    partitionOf.forEach((upgradeId, partition) -> {
+                        if (!figures.isCompleted(upgradeId)) {
+                            unfinishedAtKill.merge(partition, 1, Integer::sum);
+                        }
+                    });
                     progress.printf("  killed coordinator %s (pid %d, SIGKILL) at %d / %d completed%s%n",
                             victim.instanceId(), victim.pid(), killedAt, submitted.size(),
                             ownersBefore.map(s -> "; group " + s.groupId() + " had " + s.partitionsByMember()).orElse(""));
@@ -163,15 +171,19 @@ final class FleetRun {
                 problems.add("no coordinator was killed: fewer than half of the upgrades completed");
             }
             Map<Integer, Long> resumed = resumedAfterKillMs(figures);
-            Long first = orphaned.stream().map(resumed::get).filter(ms -> ms != null)
+            // a partition without an unfinished upgrade at the kill has nothing to take over
+            Set<Integer> toTakeOver = new TreeSet<>(orphaned);
+            toTakeOver.retainAll(unfinishedAtKill.keySet());
+            Long first = toTakeOver.stream().map(resumed::get).filter(ms -> ms != null)
                     .min(Long::compare).orElse(null);
-            Long all = orphaned.isEmpty() || orphaned.stream().anyMatch(p -> resumed.get(p) == null) ? null
-                    : orphaned.stream().map(resumed::get).max(Long::compare).orElse(null);
+            Long all = toTakeOver.isEmpty() || toTakeOver.stream().anyMatch(p -> resumed.get(p) == null) ? null
+                    : toTakeOver.stream().map(resumed::get).max(Long::compare).orElse(null);
             return new FleetResult(options.upgrades(), options.coordinators(), PARTITIONS, figures.completed(),
                     figures.failed(), (end - began) / 1_000_000, figures.phaseTransitions(), figures.steadyHops(),
                     figures.killHops(), figures.allHops(), survivor.instanceId(), heapBefore.orElse(null),
                     heapAfter.orElse(null), victim == null || ownersAfter == null ? null : victim.instanceId(),
-                    killedAt, orphaned, ownership, first, all, resumed, figures.commandsReceived(),
+                    killedAt, orphaned, toTakeOver, unfinishedAtKill, ownership, first, all, resumed,
+                    figures.commandsReceived(),
                     figures.repeatedCommandIds(), figures.extraReceipts(), figures.resentEvents(),
                     figures.unexplainedDuplicates(), figures.lagSamples(), figures.undecodableRecords(),
                     agents.sendFailures() + monitor.sendFailures(), figures.unfinishedByPhase(submitted), loadBefore,

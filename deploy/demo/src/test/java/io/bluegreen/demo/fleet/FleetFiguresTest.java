@@ -168,9 +168,30 @@ class FleetFiguresTest {
                 .verdict());
     }
 
+    @Test
+    void aKilledInstanceWithNothingLeftToDoHasNoTakeoverToMeasure() {
+        FleetReport report = new FleetReport(result(new Distribution(1, 1, 1, 1), null, 0, Set.of()));
+        FleetReport.Target takeover = report.targets().get(2);
+        assertEquals("NOT MEASURED", takeover.verdict());
+        assertTrue(takeover.measured().contains("had no unfinished upgrade"), takeover.measured());
+    }
+
+    @Test
+    void anUpgradeLivesOnThePartitionTheProducerPicksForItsBlue() {
+        for (int index = 1; index <= 50; index++) {
+            byte[] key = FleetPlans.blueIdentifier(index).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(org.apache.kafka.clients.producer.internals.BuiltInPartitioner.partitionForKey(key, 12),
+                    FleetPlans.partition(index, 12));
+        }
+    }
+
     private static FleetResult result(Distribution steady, Long takeoverMs, long duplicates) {
+        return result(steady, takeoverMs, duplicates, Set.of(1));
+    }
+
+    private static FleetResult result(Distribution steady, Long takeoverMs, long duplicates, Set<Integer> toTakeOver) {
         return new FleetResult(10, 2, 12, 10, 0, 5_000, 140, steady, new Distribution(0, 0, 0, 0), steady, "c1",
-                1_000_000L, 2_000_000L, "c2", 5, Set.of(1, 4), "test", takeoverMs, takeoverMs,
+                1_000_000L, 2_000_000L, "c2", 5, Set.of(1, 4), toTakeOver, Map.of(1, 3), "test", takeoverMs, takeoverMs,
                 Map.of(1, 7_000L), 200, duplicates, duplicates, 0, duplicates, 30, 0, 0, Map.of(), "0.1", "0.2", 2,
                 Path.of("/tmp"), List.of());
     }
