@@ -42,6 +42,7 @@ final class EventWatch implements AutoCloseable {
     }
 
     private void read(ConsumerRecord<byte[], byte[]> record) {
+        figures.eventRead(record.partition(), record.timestamp(), System.nanoTime());
         SpecificRecord event;
         try {
             event = MessageCodec.standard().decode(record);

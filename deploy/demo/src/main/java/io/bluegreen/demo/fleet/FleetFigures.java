@@ -36,6 +36,7 @@ final class FleetFigures {
     private final AtomicLong resentEvents = new AtomicLong();
     private final AtomicLong undecodable = new AtomicLong();
     private final AtomicLongArray firstCommandAfterKill;
+    private final AtomicLongArray firstEventAfterKill;
     private final Samples steadyHops = new Samples();
     private final Samples killHops = new Samples();
     private volatile long lastCompletionNanos;
@@ -45,6 +46,7 @@ final class FleetFigures {
     FleetFigures(int partitions) {
         this.partitions = partitions;
         this.firstCommandAfterKill = new AtomicLongArray(partitions);
+        this.firstEventAfterKill = new AtomicLongArray(partitions);
     }
 
     /** A simulated agent received a command; {@code producedAtMillis} is the record's timestamp (create time). */
@@ -70,6 +72,13 @@ final class FleetFigures {
 
     void lagSampleSent() {
         lagSamples.incrementAndGet();
+    }
+
+    /** A coordinator's event was read; {@code producedAtMillis} is the record's timestamp (create time). */
+    void eventRead(int partition, long producedAtMillis, long receivedNanos) {
+        if (killNanos >= 0 && producedAtMillis >= killEpochMillis && partition < partitions) {
+            firstEventAfterKill.compareAndSet(partition, 0, receivedNanos);
+        }
     }
 
     void phaseEntered(String upgradeId, UpgradePhase phase) {
@@ -166,9 +175,18 @@ final class FleetFigures {
 
     /** When each partition got its first command produced after the kill (nanoTime), 0 when none came. */
     long[] firstCommandAfterKill() {
+        return times(firstCommandAfterKill);
+    }
+
+    /** When each partition got its first event produced after the kill (nanoTime), 0 when none came. */
+    long[] firstEventAfterKill() {
+        return times(firstEventAfterKill);
+    }
+
+    private long[] times(AtomicLongArray firsts) {
         long[] times = new long[partitions];
         for (int p = 0; p < partitions; p++) {
-            times[p] = firstCommandAfterKill.get(p);
+            times[p] = firsts.get(p);
         }
         return times;
     }

@@ -78,10 +78,11 @@ final class FleetReport {
             lines.add(String.format("  kill               %s at %d completed; it owned partitions %s (%s); unfinished "
                             + "upgrades per partition then %s", result.killed(), result.killedAtCompleted(),
                     result.orphanedPartitions(), result.ownership(), result.unfinishedAtKill()));
-            lines.add(String.format("  takeover           first command %s, every partition %s; per partition %s",
+            lines.add(String.format("  takeover           first command %s; an event on every partition to take over "
+                            + "%s; per partition: first command %s, first event %s",
                     result.takeoverFirstMs() == null ? "never" : result.takeoverFirstMs() + " ms",
                     result.takeoverAllMs() == null ? "never" : result.takeoverAllMs() + " ms",
-                    result.resumedAfterKillMs()));
+                    result.resumedAfterKillMs(), result.decidedAfterKillMs()));
         }
         lines.add(String.format("  commands           %d received, %d ids more than once (%d extra receipts), %d "
                         + "CommandResent recorded, %d duplicates not recorded", result.commandsReceived(),
@@ -134,8 +135,9 @@ final class FleetReport {
         kill.put("partitionsToTakeOver", List.copyOf(result.toTakeOver()));
         kill.put("unfinishedAtKillByPartition", result.unfinishedAtKill());
         kill.put("takeoverFirstCommandMs", result.takeoverFirstMs());
-        kill.put("takeoverEveryPartitionMs", result.takeoverAllMs());
-        kill.put("resumedAfterKillMsByPartition", result.resumedAfterKillMs());
+        kill.put("takeoverEveryPartitionEventMs", result.takeoverAllMs());
+        kill.put("firstCommandAfterKillMsByPartition", result.resumedAfterKillMs());
+        kill.put("firstEventAfterKillMsByPartition", result.decidedAfterKillMs());
         json.put("kill", kill);
         Map<String, Object> commands = new LinkedHashMap<>();
         commands.put("received", result.commandsReceived());

@@ -24,7 +24,11 @@ import java.util.Set;
  * @param ownership           how they were worked out
  * @param takeoverFirstMs     kill -> first command (produced after the kill) on one of {@code toTakeOver}; null when
  *                            none came
- * @param takeoverAllMs       kill -> every one of {@code toTakeOver} had such a command; null when one never had
+ * @param takeoverAllMs       kill -> every one of {@code toTakeOver} had an event produced after the kill (a new
+ *                            owner deciding there: a partition whose upgrades only had to complete sends no command);
+ *                            null when one never had
+ * @param resumedAfterKillMs  per partition, kill -> its first command produced after the kill
+ * @param decidedAfterKillMs  per partition, kill -> its first event produced after the kill
  */
 record FleetResult(int upgrades, int coordinators, int partitions, int completed, int failed, long wallTimeMs,
                    long phaseTransitions, Distribution steadyHops, Distribution killHops, Distribution allHops,
@@ -32,6 +36,7 @@ record FleetResult(int upgrades, int coordinators, int partitions, int completed
                    String killed, int killedAtCompleted, Set<Integer> orphanedPartitions, Set<Integer> toTakeOver,
                    Map<Integer, Integer> unfinishedAtKill, String ownership,
                    Long takeoverFirstMs, Long takeoverAllMs, Map<Integer, Long> resumedAfterKillMs,
+                   Map<Integer, Long> decidedAfterKillMs,
                    long commandsReceived, long repeatedCommandIds, long extraReceipts, long resentRecorded,
                    long unexplainedDuplicates, long lagSamples, long undecodable, long sendFailures,
                    Map<UpgradePhase, Integer> unfinishedByPhase, String loadBefore, String loadAfter, int cores,

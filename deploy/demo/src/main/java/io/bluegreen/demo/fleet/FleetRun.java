@@ -170,19 +170,20 @@ final class FleetRun {
             } else if (victim != null) {
                 problems.add("no coordinator was killed: fewer than half of the upgrades completed");
             }
-            Map<Integer, Long> resumed = resumedAfterKillMs(figures);
+            Map<Integer, Long> resumed = afterKillMs(figures.firstCommandAfterKill(), figures.killNanos());
+            Map<Integer, Long> decided = afterKillMs(figures.firstEventAfterKill(), figures.killNanos());
             // a partition without an unfinished upgrade at the kill has nothing to take over
             Set<Integer> toTakeOver = new TreeSet<>(orphaned);
             toTakeOver.retainAll(unfinishedAtKill.keySet());
             Long first = toTakeOver.stream().map(resumed::get).filter(ms -> ms != null)
                     .min(Long::compare).orElse(null);
-            Long all = toTakeOver.isEmpty() || toTakeOver.stream().anyMatch(p -> resumed.get(p) == null) ? null
-                    : toTakeOver.stream().map(resumed::get).max(Long::compare).orElse(null);
+            Long all = toTakeOver.isEmpty() || toTakeOver.stream().anyMatch(p -> decided.get(p) == null) ? null
+                    : toTakeOver.stream().map(decided::get).max(Long::compare).orElse(null);
             return new FleetResult(options.upgrades(), options.coordinators(), PARTITIONS, figures.completed(),
                     figures.failed(), (end - began) / 1_000_000, figures.phaseTransitions(), figures.steadyHops(),
                     figures.killHops(), figures.allHops(), survivor.instanceId(), heapBefore.orElse(null),
                     heapAfter.orElse(null), victim == null || ownersAfter == null ? null : victim.instanceId(),
-                    killedAt, orphaned, toTakeOver, unfinishedAtKill, ownership, first, all, resumed,
+                    killedAt, orphaned, toTakeOver, unfinishedAtKill, ownership, first, all, resumed, decided,
                     figures.commandsReceived(),
                     figures.repeatedCommandIds(), figures.extraReceipts(), figures.resentEvents(),
                     figures.unexplainedDuplicates(), figures.lagSamples(), figures.undecodableRecords(),
@@ -213,14 +214,12 @@ final class FleetRun {
         }
     }
 
-    /** Per partition, kill -> first command produced after it (ms); partitions without one are absent. */
-    private static Map<Integer, Long> resumedAfterKillMs(FleetFigures figures) {
+    /** Per partition, kill -> the first record produced after it (ms); partitions without one are absent. */
+    private static Map<Integer, Long> afterKillMs(long[] first, long kill) {
         Map<Integer, Long> resumed = new LinkedHashMap<>();
-        long kill = figures.killNanos();
         if (kill < 0) {
             return resumed;
         }
-        long[] first = figures.firstCommandAfterKill();
         for (int p = 0; p < first.length; p++) {
             if (first[p] != 0) {
                 resumed.put(p, Math.max(0, (first[p] - kill) / 1_000_000));
@@ -231,7 +230,7 @@ final class FleetRun {
 
     private static Set<Integer> stalled(FleetFigures figures) {
         Set<Integer> stalled = new TreeSet<>();
-        resumedAfterKillMs(figures).forEach((partition, ms) -> {
+        afterKillMs(figures.firstCommandAfterKill(), figures.killNanos()).forEach((partition, ms) -> {
             if (ms >= STALL.toMillis()) {
                 stalled.add(partition);
             }

@@ -90,15 +90,19 @@ class FleetFiguresTest {
     }
 
     @Test
-    void onlyCommandsProducedAfterTheKillMarkAPartitionResumed() {
+    void onlyRecordsProducedAfterTheKillMarkAPartitionResumed() {
         FleetFigures figures = new FleetFigures(3);
         figures.killed(100 * MS, 5_000);
         figures.commandReceived("u1", "a", 2, 4_999, 101 * MS); // written by the killed instance before it died
         figures.commandReceived("u1", "b", 2, 5_000, 7_000 * MS);
         figures.commandReceived("u2", "c", 2, 5_100, 7_500 * MS);
+        figures.eventRead(1, 4_900, 150 * MS);
+        figures.eventRead(1, 6_000, 6_500 * MS);
         long[] first = figures.firstCommandAfterKill();
         assertEquals(0, first[0]);
         assertEquals(7_000 * MS, first[2]);
+        assertEquals(6_500 * MS, figures.firstEventAfterKill()[1]);
+        assertEquals(0, figures.firstEventAfterKill()[2]);
     }
 
     @Test
@@ -192,7 +196,7 @@ class FleetFiguresTest {
     private static FleetResult result(Distribution steady, Long takeoverMs, long duplicates, Set<Integer> toTakeOver) {
         return new FleetResult(10, 2, 12, 10, 0, 5_000, 140, steady, new Distribution(0, 0, 0, 0), steady, "c1",
                 1_000_000L, 2_000_000L, "c2", 5, Set.of(1, 4), toTakeOver, Map.of(1, 3), "test", takeoverMs, takeoverMs,
-                Map.of(1, 7_000L), 200, duplicates, duplicates, 0, duplicates, 30, 0, 0, Map.of(), "0.1", "0.2", 2,
+                Map.of(1, 7_000L), Map.of(1, 6_900L), 200, duplicates, duplicates, 0, duplicates, 30, 0, 0, Map.of(), "0.1", "0.2", 2,
                 Path.of("/tmp"), List.of());
     }
 }
