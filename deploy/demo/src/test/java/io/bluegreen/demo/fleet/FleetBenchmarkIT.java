@@ -1,6 +1,7 @@
 package io.bluegreen.demo.fleet;
 
 import io.bluegreen.coordinator.saga.PhasePlan;
+import io.bluegreen.local.support.Directories;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -35,5 +36,6 @@ class FleetBenchmarkIT {
         assertTrue(result.phaseTransitions() >= 20L * phases, "phase transitions: " + result.phaseTransitions());
         assertNotNull(result.heapPerUpgradeBytes(), "jcmd gave the coordinator's heap: " + result.problems());
         assertTrue(result.problems().isEmpty(), result.problems().toString());
+        Directories.deleteRecursively(result.logs()); // kept when an assertion fails, for the investigation
     }
 }
