@@ -42,7 +42,8 @@ final class FleetReport {
             Long takeover = result.takeoverFirstMs();
             String measured = result.toTakeOver().isEmpty() ? "nothing to take over: the killed instance's partitions "
                     + result.orphanedPartitions() + " had no unfinished upgrade" : takeover == null ? "never"
-                    : takeover + " ms";
+                    : result.takeoverBasis().equals("command") ? takeover + " ms"
+                    : takeover + " ms (first new event: no command was left to send there, only completions)";
             targets.add(new Target("takeover (kill -> first command on a partition the killed instance owned)",
                     "<= " + TAKEOVER_TARGET_MS / 1000 + " s", measured,
                     result.toTakeOver().isEmpty() ? null : takeover != null && takeover <= TAKEOVER_TARGET_MS));
@@ -78,8 +79,8 @@ final class FleetReport {
             lines.add(String.format("  kill               %s at %d completed; it owned partitions %s (%s); unfinished "
                             + "upgrades per partition then %s", result.killed(), result.killedAtCompleted(),
                     result.orphanedPartitions(), result.ownership(), result.unfinishedAtKill()));
-            lines.add(String.format("  takeover           first command %s; an event on every partition to take over "
-                            + "%s; per partition: first command %s, first event %s",
+            lines.add(String.format("  takeover           first %s %s; an event on every partition to take over "
+                            + "%s; per partition: first command %s, first event %s", result.takeoverBasis(),
                     result.takeoverFirstMs() == null ? "never" : result.takeoverFirstMs() + " ms",
                     result.takeoverAllMs() == null ? "never" : result.takeoverAllMs() + " ms",
                     result.resumedAfterKillMs(), result.decidedAfterKillMs()));
@@ -134,7 +135,8 @@ final class FleetReport {
         kill.put("ownership", result.ownership());
         kill.put("partitionsToTakeOver", List.copyOf(result.toTakeOver()));
         kill.put("unfinishedAtKillByPartition", result.unfinishedAtKill());
-        kill.put("takeoverFirstCommandMs", result.takeoverFirstMs());
+        kill.put("takeoverMs", result.takeoverFirstMs());
+        kill.put("takeoverTimedOn", result.takeoverBasis());
         kill.put("takeoverEveryPartitionEventMs", result.takeoverAllMs());
         kill.put("firstCommandAfterKillMsByPartition", result.resumedAfterKillMs());
         kill.put("firstEventAfterKillMsByPartition", result.decidedAfterKillMs());

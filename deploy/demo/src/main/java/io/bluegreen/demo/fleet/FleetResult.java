@@ -22,8 +22,10 @@ import java.util.Set;
  * @param toTakeOver          those of them with an unfinished upgrade at the kill (the others had nothing to resume)
  * @param unfinishedAtKill    unfinished upgrades per partition at the kill
  * @param ownership           how they were worked out
- * @param takeoverFirstMs     kill -> first command (produced after the kill) on one of {@code toTakeOver}; null when
- *                            none came
+ * @param takeoverFirstMs     kill -> first command (produced after the kill) on one of {@code toTakeOver}; when no
+ *                            command came there (the new owner only had completions to record), its first event;
+ *                            null when neither came
+ * @param takeoverBasis       {@code command} or {@code event}: what {@code takeoverFirstMs} was timed on
  * @param takeoverAllMs       kill -> every one of {@code toTakeOver} had an event produced after the kill (a new
  *                            owner deciding there: a partition whose upgrades only had to complete sends no command);
  *                            null when one never had
@@ -35,7 +37,7 @@ record FleetResult(int upgrades, int coordinators, int partitions, int completed
                    String heapInstance, Long heapBeforeBytes, Long heapAfterBytes,
                    String killed, int killedAtCompleted, Set<Integer> orphanedPartitions, Set<Integer> toTakeOver,
                    Map<Integer, Integer> unfinishedAtKill, String ownership,
-                   Long takeoverFirstMs, Long takeoverAllMs, Map<Integer, Long> resumedAfterKillMs,
+                   Long takeoverFirstMs, String takeoverBasis, Long takeoverAllMs, Map<Integer, Long> resumedAfterKillMs,
                    Map<Integer, Long> decidedAfterKillMs,
                    long commandsReceived, long repeatedCommandIds, long extraReceipts, long resentRecorded,
                    long unexplainedDuplicates, long lagSamples, long undecodable, long sendFailures,

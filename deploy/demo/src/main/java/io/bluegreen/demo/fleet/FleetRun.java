@@ -175,15 +175,20 @@ final class FleetRun {
             // a partition without an unfinished upgrade at the kill has nothing to take over
             Set<Integer> toTakeOver = new TreeSet<>(orphaned);
             toTakeOver.retainAll(unfinishedAtKill.keySet());
-            Long first = toTakeOver.stream().map(resumed::get).filter(ms -> ms != null)
+            // the first new command; where the new owner had only completions to record, its first new event
+            Long firstCommand = toTakeOver.stream().map(resumed::get).filter(ms -> ms != null)
                     .min(Long::compare).orElse(null);
+            Long firstEvent = toTakeOver.stream().map(decided::get).filter(ms -> ms != null)
+                    .min(Long::compare).orElse(null);
+            Long first = firstCommand != null ? firstCommand : firstEvent;
+            String basis = firstCommand != null ? "command" : "event";
             Long all = toTakeOver.isEmpty() || toTakeOver.stream().anyMatch(p -> decided.get(p) == null) ? null
                     : toTakeOver.stream().map(decided::get).max(Long::compare).orElse(null);
             return new FleetResult(options.upgrades(), options.coordinators(), PARTITIONS, figures.completed(),
                     figures.failed(), (end - began) / 1_000_000, figures.phaseTransitions(), figures.steadyHops(),
                     figures.killHops(), figures.allHops(), survivor.instanceId(), heapBefore.orElse(null),
                     heapAfter.orElse(null), victim == null || ownersAfter == null ? null : victim.instanceId(),
-                    killedAt, orphaned, toTakeOver, unfinishedAtKill, ownership, first, all, resumed, decided,
+                    killedAt, orphaned, toTakeOver, unfinishedAtKill, ownership, first, basis, all, resumed, decided,
                     figures.commandsReceived(),
                     figures.repeatedCommandIds(), figures.extraReceipts(), figures.resentEvents(),
                     figures.unexplainedDuplicates(), figures.lagSamples(), figures.undecodableRecords(),

@@ -195,7 +195,7 @@ class FleetFiguresTest {
 
     private static FleetResult result(Distribution steady, Long takeoverMs, long duplicates, Set<Integer> toTakeOver) {
         return new FleetResult(10, 2, 12, 10, 0, 5_000, 140, steady, new Distribution(0, 0, 0, 0), steady, "c1",
-                1_000_000L, 2_000_000L, "c2", 5, Set.of(1, 4), toTakeOver, Map.of(1, 3), "test", takeoverMs, takeoverMs,
+                1_000_000L, 2_000_000L, "c2", 5, Set.of(1, 4), toTakeOver, Map.of(1, 3), "test", takeoverMs, "command", takeoverMs,
                 Map.of(1, 7_000L), Map.of(1, 6_900L), 200, duplicates, duplicates, 0, duplicates, 30, 0, 0, Map.of(), "0.1", "0.2", 2,
                 Path.of("/tmp"), List.of());
     }
