@@ -1,5 +1,6 @@
-package io.bluegreen.schemas;
+package io.bluegreen.runtime.kafka;
 
+import io.bluegreen.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;

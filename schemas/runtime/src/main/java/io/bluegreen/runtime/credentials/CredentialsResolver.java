@@ -1,4 +1,4 @@
-package io.bluegreen.schemas.credentials;
+package io.bluegreen.runtime.credentials;
 
 /**
  * Turns the credentials reference a message names ({@code ClusterRef.credentialsRef}) into credentials.

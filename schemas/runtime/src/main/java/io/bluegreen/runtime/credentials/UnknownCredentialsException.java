@@ -1,4 +1,4 @@
-package io.bluegreen.schemas.credentials;
+package io.bluegreen.runtime.credentials;
 
 /** No credentials are configured under a reference; says where they are expected. */
 public final class UnknownCredentialsException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.bluegreen.schemas.micronaut;
+package io.bluegreen.runtime.micronaut;
 
 import io.bluegreen.schemas.serde.AvroMessageSerde;
 import io.bluegreen.schemas.serde.MessageCodec;

@@ -1,8 +1,7 @@
-package io.bluegreen.schemas;
+package io.bluegreen.runtime.kafka;
 
 import io.bluegreen.local.testbed.TestBed;
 import io.bluegreen.local.testbed.WithTestBed;
-import io.bluegreen.schemas.serde.AcknowledgedPublisher;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * separate commands pays two such hops per step inside the fenced window; one command carrying the whole
  * program pays one (the answer). Prints the round-trip figures for the consumer's default
  * {@code fetch.max.wait.ms} and for a short one. Not part of {@code mvn verify}:
- * {@code mvn -B -pl schemas -am verify -Dit.test=HopLatencyBenchmark -Dfailsafe.failIfNoSpecifiedTests=false}.
+ * {@code mvn -B -pl schemas/runtime -am verify -Dit.test=HopLatencyBenchmark -Dfailsafe.failIfNoSpecifiedTests=false}.
  */
 @WithTestBed
 class HopLatencyBenchmark {

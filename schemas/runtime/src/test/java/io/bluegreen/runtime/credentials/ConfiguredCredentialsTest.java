@@ -1,4 +1,4 @@
-package io.bluegreen.schemas.credentials;
+package io.bluegreen.runtime.credentials;
 
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
-package io.bluegreen.schemas.micronaut;
+package io.bluegreen.runtime.micronaut;
 
-import io.bluegreen.schemas.TopicInstaller;
+import io.bluegreen.runtime.kafka.TopicInstaller;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;

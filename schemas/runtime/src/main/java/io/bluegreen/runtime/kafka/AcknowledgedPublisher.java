@@ -1,4 +1,4 @@
-package io.bluegreen.schemas.serde;
+package io.bluegreen.runtime.kafka;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
