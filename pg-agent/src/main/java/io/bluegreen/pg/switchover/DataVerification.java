@@ -4,8 +4,8 @@ import io.bluegreen.pg.replication.ObjectNames;
 import io.bluegreen.pg.replication.PgSession;
 import io.bluegreen.pg.replication.ReplicationAdmin;
 import io.bluegreen.pg.replication.Sql;
-import io.bluegreen.pg.replication.StepContext;
-import io.bluegreen.pg.replication.StepFailure;
+import io.bluegreen.runtime.agent.StepContext;
+import io.bluegreen.runtime.agent.StepFailure;
 import io.bluegreen.schemas.command.pg.VerifyData;
 import io.bluegreen.schemas.common.FailureReason;
 import io.bluegreen.schemas.common.TableVerification;
@@ -46,7 +46,8 @@ public final class DataVerification {
     private record Digest(long rows, String checksum) {
     }
 
-    public SpecificRecord verify(StepContext ctx, VerifyData command, Consumer<String> progress) throws SQLException {
+    public SpecificRecord verify(StepContext ctx, VerifyData command) throws SQLException {
+        Consumer<String> progress = detail -> ctx.progress(detail, null);
         boolean checksum = command.getMode() == VerifyMode.CHECKSUM;
         String database = command.getTarget().getDatabase();
         List<TableVerification> tables;
