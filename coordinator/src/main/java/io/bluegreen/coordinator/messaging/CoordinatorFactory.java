@@ -9,7 +9,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
-import io.bluegreen.schemas.micronaut.TopicsAtStartup;
+import io.bluegreen.runtime.micronaut.TopicsAtStartup;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;

@@ -2,7 +2,7 @@ package io.bluegreen.coordinator.messaging;
 
 import io.bluegreen.coordinator.saga.Outbound;
 import io.bluegreen.schemas.Topics;
-import io.bluegreen.schemas.serde.AcknowledgedPublisher;
+import io.bluegreen.runtime.kafka.AcknowledgedPublisher;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.bluegreen.schemas.serde.UndecodableMessageException;
 import org.apache.avro.generic.GenericRecord;
