@@ -311,7 +311,7 @@ public final class AgentRuntime implements AutoCloseable {
         try {
             command = codec.decode(record);
         } catch (UndecodableMessageException e) {
-            LOG.warn("{}; sent to {}", e.getMessage(), Topics.DEAD_LETTER);
+            LOG.warn("{}", e.getMessage());
             return send(DeadLetters.of(record, e, settings.name()));
         }
         if (!steps.accepts(command)) {
