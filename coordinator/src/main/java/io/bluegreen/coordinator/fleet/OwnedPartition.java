@@ -15,7 +15,8 @@ import io.bluegreen.schemas.monitor.ReplicationLagMeasured;
 import io.bluegreen.schemas.request.DecideUpgrade;
 import io.bluegreen.schemas.request.RequestAnswered;
 import io.bluegreen.schemas.request.StartUpgrade;
-import io.bluegreen.schemas.serde.DeadLetters;
+import io.bluegreen.runtime.kafka.DeadLetterReason;
+import io.bluegreen.runtime.kafka.DeadLetters;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.bluegreen.schemas.serde.UndecodableMessageException;
 import org.apache.avro.generic.GenericRecord;
@@ -188,7 +189,7 @@ final class OwnedPartition implements AutoCloseable {
                 }
             } catch (OversizedEventException e) {
                 LOG.error("{}; the input is sent to {}", e.getMessage(), Topics.DEAD_LETTER);
-                producer.send(DeadLetters.of(record, "TOO_LARGE", e, "bluegreen-coordinator"));
+                producer.send(DeadLetters.of(record, DeadLetterReason.TOO_LARGE, e, "bluegreen-coordinator"));
             }
         });
     }
@@ -286,7 +287,7 @@ final class OwnedPartition implements AutoCloseable {
             if (!known.contains(upgradeId)) {
                 LOG.error("{} for unknown upgrade {} at {}-{}@{}; sent to {}", result.getSchema().getName(), upgradeId,
                         record.topic(), record.partition(), record.offset(), Topics.DEAD_LETTER);
-                producer.send(DeadLetters.of(record, "UNKNOWN_UPGRADE", null, "bluegreen-coordinator"));
+                producer.send(DeadLetters.of(record, DeadLetterReason.UNKNOWN_UPGRADE, null, "bluegreen-coordinator"));
             }
             return; // an answer for a finished upgrade: nothing waits for it
         }

@@ -7,7 +7,7 @@ import io.bluegreen.coordinator.fleet.ReadView;
 import io.bluegreen.coordinator.fleet.RequestGateway;
 import io.bluegreen.coordinator.saga.Saga;
 import io.bluegreen.schemas.common.UpgradePhase;
-import io.bluegreen.schemas.micronaut.TopicsAtStartup;
+import io.bluegreen.runtime.micronaut.TopicsAtStartup;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
