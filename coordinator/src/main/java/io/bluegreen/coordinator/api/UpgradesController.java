@@ -72,7 +72,7 @@ public class UpgradesController {
     }
 
     private static UpgradeView view(Upgrades.Upgrade upgrade) {
-        return UpgradeView.of(upgrade.state(), upgrade.events(), upgrade.progress());
+        return UpgradeView.of(upgrade.state(), upgrade.events());
     }
 
     /** An error body: what went wrong and what to do. */

@@ -11,7 +11,6 @@ import io.bluegreen.coordinator.saga.UpgradeState;
 import io.bluegreen.schemas.common.UpgradePhase;
 import io.bluegreen.schemas.common.UpgradePlan;
 import io.bluegreen.schemas.monitor.ReplicationLagMeasured;
-import io.bluegreen.schemas.result.StepInProgress;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -35,17 +34,11 @@ public final class Upgrades {
 
     private static final Logger LOG = LoggerFactory.getLogger(Upgrades.class);
 
-    /** One upgrade: its history, the state folded from it, its lag gate while replicating, progress of long steps. */
+    /** One upgrade: its history, the state folded from it, its lag gate while replicating. */
     public static final class Upgrade {
         private final List<SpecificRecord> events = new ArrayList<>();
-        private final Map<String, String> progress = new java.util.LinkedHashMap<>();
         private UpgradeState state;
         private LagGate gate;
-
-        /** What long steps in flight last reported, by stage key (not part of the history). */
-        public synchronized Map<String, String> progress() {
-            return Map.copyOf(progress);
-        }
 
         public synchronized UpgradeState state() {
             return state;
@@ -106,22 +99,15 @@ public final class Upgrades {
             return;
         }
         synchronized (upgrade) {
-            String causation = String.valueOf(((GenericRecord) result).get("causationId"));
-            Dispatch dispatch = upgrade.state.pending().get(causation);
-            if (result instanceof StepInProgress inProgress && dispatch != null) {
-                upgrade.progress.put(dispatch.key(), inProgress.getDetail());
-            } else if (dispatch != null) {
-                upgrade.progress.remove(dispatch.key());
-            }
             commit(upgradeId, upgrade, saga.onResult(upgrade.state, result, clock.instant()));
         }
     }
 
-    /** Lets deadlines pass: aborts a switchover whose proof did not arrive in time. */
+    /** Lets deadlines pass: re-sends or fails unanswered commands, aborts a switchover without proof in time. */
     public void tick() {
         for (Upgrade upgrade : upgrades.values()) {
             synchronized (upgrade) {
-                if (upgrade.state != null && upgrade.state.phase() == UpgradePhase.SWITCHING_OVER) {
+                if (upgrade.state != null && upgrade.state.nextDeadline().filter(d -> !d.isAfter(clock.instant())).isPresent()) {
                     commit(upgrade.state.upgradeId(), upgrade, saga.onTick(upgrade.state, clock.instant()));
                 }
             }
