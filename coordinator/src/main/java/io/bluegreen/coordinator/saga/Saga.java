@@ -195,7 +195,8 @@ public final class Saga {
 
     /**
      * Time passed. Every pending command past its deadline is re-sent once with the same id, or, when it was
-     * re-sent already, its step fails with TIMEOUT; a switchover whose proof has not arrived by its deadline plus
+     * re-sent already, its step fails with TIMEOUT. A command sent before a rollback is not re-sent once the rollback
+     * was asked for: it is given up at its deadline, and the rollback undoes whatever it did. A switchover whose proof has not arrived by its deadline plus
      * the grace is aborted and Blue unfenced, whatever became of the agent doing it (dead, stuck, partitioned away).
      * {@link UpgradeState#nextDeadline()} says when to call this next.
      */
@@ -216,7 +217,7 @@ public final class Saga {
                 step = abort(current, dispatch, FailureReason.TIMEOUT, "no answer from the pg-agent by the deadline " + deadline
                         + " (switchoverTimeout " + SwitchoverPlan.timeout(current.plan()).toMillis() + " ms): Blue is unfenced by "
                         + "whichever pg-agent takes the command", List.of(), null, now);
-            } else if (dispatch.resends() == 0) {
+            } else if (dispatch.resends() == 0 && !forwardDuringRollback(current, dispatch)) {
                 step = resend(current, dispatch, now);
             } else {
                 step = timedOut(current, dispatch, now);
@@ -238,7 +239,8 @@ public final class Saga {
     private Decision timedOut(UpgradeState state, Dispatch dispatch, Instant now) {
         Step step = dispatch.step();
         String message = dispatch.describe() + " (command " + dispatch.commandId() + ") was sent to the " + step.agent()
-                + " on " + step.topic() + " at " + dispatch.dispatchedAt() + " and re-sent once, and has had no answer for "
+                + " on " + step.topic() + " at " + dispatch.dispatchedAt()
+                + (dispatch.resends() > 0 ? " and re-sent " + dispatch.resends() + " time(s)" : "") + ", and has had no answer for "
                 + Duration.between(dispatch.dispatchedAt(), now).toSeconds() + " s (timeout " + timeouts.of(step).toSeconds()
                 + " s without an answer or progress"
                 + dispatch.progress().map(p -> "; last progress at " + p.at() + ": " + p.detail()).orElse("")

@@ -1,6 +1,5 @@
 package io.bluegreen.coordinator.saga;
 
-import io.bluegreen.schemas.common.ClusterRef;
 import io.bluegreen.schemas.common.SeedMethod;
 import io.bluegreen.schemas.common.Strategy;
 import io.bluegreen.schemas.common.UpgradePhase;
@@ -107,17 +106,16 @@ public final class Transitions {
         };
     }
 
-    /** One plan of each shape the phase table distinguishes. */
+    /** One plan of each shape the phase table distinguishes (only what selects the phases is set). */
     private static List<UpgradePlan> variants() {
-        ClusterRef blue = ClusterRef.newBuilder().setCredentialsRef("blue").build();
-        return List.of(
-                plan(blue, Strategy.SNAPSHOT, SeedMethod.SLOT_ADVANCE),
-                plan(blue, Strategy.SNAPSHOT, SeedMethod.ORIGIN_ADVANCE),
-                plan(blue, Strategy.LOGICAL_COPY, SeedMethod.SLOT_ADVANCE));
+        return List.of(plan(Strategy.SNAPSHOT, SeedMethod.SLOT_ADVANCE), plan(Strategy.SNAPSHOT, SeedMethod.ORIGIN_ADVANCE),
+                plan(Strategy.LOGICAL_COPY, SeedMethod.SLOT_ADVANCE));
     }
 
-    private static UpgradePlan plan(ClusterRef blue, Strategy strategy, SeedMethod seed) {
-        return UpgradePlan.newBuilder().setBlue(blue).setTargetVersion("17").setDatabases(List.of("db"))
-                .setLagThresholdBytes(0).setHoldDurationMs(0).setStrategy(strategy).setSeedMethod(seed).build();
+    private static UpgradePlan plan(Strategy strategy, SeedMethod seed) {
+        UpgradePlan plan = new UpgradePlan();
+        plan.setStrategy(strategy);
+        plan.setSeedMethod(seed);
+        return plan;
     }
 }
