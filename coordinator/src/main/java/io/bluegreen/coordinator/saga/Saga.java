@@ -244,7 +244,7 @@ public final class Saga {
                 + Duration.between(dispatch.dispatchedAt(), now).toSeconds() + " s (timeout " + timeouts.of(step).toSeconds()
                 + " s without an answer or progress"
                 + dispatch.progress().map(p -> "; last progress at " + p.at() + ": " + p.detail()).orElse("")
-                + "): check that a " + step.agent() + " is running and consuming " + step.topic()
+                + "): check that an instance of the " + step.agent() + " is running and consuming " + step.topic()
                 + " (its log names the command id) and that it reaches " + (dispatch.database() == null ? "the cluster"
                 : "database " + dispatch.database());
         StepFailureRecorded recorded = new StepFailureRecorded(state.upgradeId(), eventIds.get(), dispatch.commandId(), now,
