@@ -360,6 +360,11 @@ public final class Saga {
         if (state.isTerminal()) {
             throw new SagaRefusal("Upgrade " + state.upgradeId() + " is " + state.phase() + ": nothing to roll back");
         }
+        if (state.phase() == UpgradePhase.ROLLING_BACK && state.pending().isEmpty()) {
+            // stopped by a failed undo under the former rule (it stayed in ROLLING_BACK): run the missing undo again
+            RollbackStarted started = new RollbackStarted(state.upgradeId(), eventIds.get(), null, now, reason, by);
+            return new Decision(List.of(started), List.of()).and(advance(UpgradeState.apply(state, started), now));
+        }
         if (state.phase() == UpgradePhase.ROLLING_BACK) {
             throw new SagaRefusal("Upgrade " + state.upgradeId() + " is already rolling back: GET /upgrades/"
                     + state.upgradeId() + " shows the undo steps it waits for; ask again only if the rollback fails");

@@ -4,6 +4,8 @@ import io.bluegreen.schemas.command.aws.CloneCluster;
 import io.bluegreen.schemas.command.aws.CreateCluster;
 import io.bluegreen.schemas.command.aws.ReadSnapshotLsnFromLog;
 import io.bluegreen.schemas.command.aws.UpgradeEngine;
+import io.bluegreen.schemas.command.pg.AdvanceSlot;
+import io.bluegreen.schemas.command.pg.CreateSubscription;
 import io.bluegreen.schemas.command.pg.ReadSnapshotLsn;
 import io.bluegreen.schemas.command.aws.SwapEndpoints;
 import io.bluegreen.schemas.command.pg.RunPreflight;
@@ -21,7 +23,9 @@ import io.bluegreen.schemas.result.ClusterReady;
 import io.bluegreen.schemas.result.EngineUpgraded;
 import io.bluegreen.schemas.result.PreflightCompleted;
 import io.bluegreen.schemas.result.SnapshotLsnCaptured;
+import io.bluegreen.schemas.result.SlotAdvanced;
 import io.bluegreen.schemas.result.StepFailed;
+import io.bluegreen.schemas.result.SubscriptionCreated;
 import io.bluegreen.schemas.result.StepInProgress;
 import io.bluegreen.schemas.result.StepSucceeded;
 import org.apache.avro.generic.GenericRecord;
@@ -66,11 +70,21 @@ public final class AgentAnswers {
             return new EngineUpgraded(up, id, step, attempt, at, upgrade.getCluster(), "17.9");
         }
         if (command instanceof RunSwitchover run) {
-            List<DatabaseHandover> handovers = run.getDatabases().stream().map(db -> new DatabaseHandover(
-                    db.getBlue().getDatabase(), "0/5000000", "0/5000100", 1, 2, 3, "snap-" + db.getBlue().getDatabase(),
-                    null)).toList();
+            // each database drains to its own LSN and syncs its own number of sequences
+            List<DatabaseHandover> handovers = run.getDatabases().stream().map(db -> {
+                int n = run.getDatabases().indexOf(db);
+                return new DatabaseHandover(db.getBlue().getDatabase(), "0/5000000", "0/50001" + n + "0", 1, 2 + n, 3,
+                        "snap-" + db.getBlue().getDatabase(), null);
+            }).toList();
             return new SwitchoverProven(up, id, step, attempt, at, at.minusMillis(40), at, handovers,
                     Map.of("fence", 3L, "drain", 30L, "sequences", 4L));
+        }
+        if (command instanceof AdvanceSlot advance) {
+            return new SlotAdvanced(up, id, step, attempt, at, advance.getNames().getSlot(), "0/1000000", advance.getLsn());
+        }
+        if (command instanceof CreateSubscription create) {
+            return new SubscriptionCreated(up, id, step, attempt, at, create.getNames().getSubscription(),
+                    Map.of("copy_data", String.valueOf(create.getCopyData())));
         }
         if (command instanceof VerifyData verify) {
             return new DataVerified(up, id, step, attempt, at, true, verify.getMode(),
