@@ -39,12 +39,6 @@ public record UpgradeView(String upgradeId, String phase, @Nullable String faile
                     d.progress().map(Dispatch.Progress::percent).orElse(null),
                     d.progress().map(p -> p.at().toString()).orElse(null));
         }
-
-        @Override
-        public String toString() {
-            return step + (database == null ? "" : "|" + database) + " (attempt " + attempt + ", until " + deadline
-                    + (progress == null ? "" : ", " + progress + (percent == null ? "" : " " + percent + "%")) + ")";
-        }
     }
 
     /** Green's identifier, endpoint and version as reported, and the snapshots made for it. */

@@ -153,10 +153,23 @@ public final class Commands {
             case ANALYZE_DATABASE -> new AnalyzeDatabase(id, commandId, attempt, now, greenDb(state, database));
             // dispatched for the rename repoint only (the event repoint publishes Green's endpoint itself)
             case SWAP_ENDPOINTS -> new SwapEndpoints(id, commandId, attempt, now, plan.getBlue(), green(state), true);
-            case DELETE_CLUSTER -> new DeleteCluster(id, commandId, attempt, now, green(state),
-                    state.values().green().snapshots());
+            case DELETE_CLUSTER -> new DeleteCluster(id, commandId, attempt, now, green(state), snapshotsToDelete(state));
         };
         return new Outbound(step.topic(), command);
+    }
+
+    /**
+     * The snapshots made for Green: those its clone reported, or, when an RDS snapshot clone was attempted and never
+     * answered, the seed snapshot it would have taken (the aws-agent names it {@code <green>-seed}); deleting a
+     * snapshot that does not exist succeeds.
+     */
+    static List<String> snapshotsToDelete(UpgradeState state) {
+        List<String> reported = state.values().green().snapshots();
+        boolean cloned = state.attempted().contains(new StepKey(CLONE_CLUSTER, null));
+        if (!reported.isEmpty() || !cloned || state.plan().getBlue().getEngine() == Engine.AURORA_POSTGRESQL) {
+            return reported;
+        }
+        return List.of(green(state).getIdentifier() + "-seed");
     }
 
     static VerifyMode verifyMode(UpgradePlan plan) {

@@ -116,6 +116,8 @@ class RollbackTest {
         DeleteCluster delete = (DeleteCluster) tick.commands().get(0).command();
         assertEquals("orders-green-upg1", delete.getCluster().getIdentifier(), "the name the clone was asked to use");
         assertEquals(null, delete.getCluster().getHost(), "never reported");
+        assertEquals(List.of("orders-green-upg1-seed"), delete.getSnapshots(),
+                "the seed snapshot an RDS clone takes first, in case it was taken");
         d.answerAll();
         assertEquals(UpgradePhase.ROLLED_BACK, d.state.phase());
         d.assertStateIsTheFold();
