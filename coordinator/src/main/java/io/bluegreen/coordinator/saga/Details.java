@@ -1,5 +1,6 @@
 package io.bluegreen.coordinator.saga;
 
+import io.bluegreen.schemas.common.SnapshotLsnMethod;
 import io.bluegreen.schemas.result.ClusterReady;
 import io.bluegreen.schemas.result.DataVerified;
 import io.bluegreen.schemas.result.EndpointsSwapped;
@@ -15,8 +16,6 @@ import io.bluegreen.schemas.result.SwitchoverProven;
 import io.bluegreen.schemas.result.WritesFenced;
 import org.apache.avro.specific.SpecificRecord;
 
-import io.bluegreen.schemas.common.SnapshotLsnMethod;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,22 +30,22 @@ import java.util.Optional;
  */
 public final class Details {
 
-    public static final String GREEN_IDENTIFIER = "greenIdentifier";
-    public static final String GREEN_HOST = "greenHost";
-    public static final String GREEN_PORT = "greenPort";
-    public static final String GREEN_ENGINE_VERSION = "greenEngineVersion";
-    public static final String SNAPSHOTS = "snapshots";
-    public static final String SNAPSHOT_LSN = "snapshotLsn";
-    public static final String SNAPSHOT_LSN_METHOD = "snapshotLsnMethod";
-    public static final String WRITER_HOST = "writerHost";
-    public static final String WRITER_PORT = "writerPort";
-    public static final String FENCED_AT = "fencedAt";
-    public static final String PROVEN_AT = "provenAt";
-    static final String SLOT_LSN = "toLsn";
-    static final String SUBSCRIPTION = "subscription";
-    static final String DRAINED_LSN = "drainedLsn";
-    static final String SEQUENCES = "sequences";
-    static final String TERMINATED_SESSIONS = "terminatedSessions";
+    private static final String GREEN_IDENTIFIER = "greenIdentifier";
+    private static final String GREEN_HOST = "greenHost";
+    private static final String GREEN_PORT = "greenPort";
+    private static final String GREEN_ENGINE_VERSION = "greenEngineVersion";
+    private static final String SNAPSHOTS = "snapshots";
+    private static final String SNAPSHOT_LSN = "snapshotLsn";
+    private static final String SNAPSHOT_LSN_METHOD = "snapshotLsnMethod";
+    private static final String WRITER_HOST = "writerHost";
+    private static final String WRITER_PORT = "writerPort";
+    private static final String FENCED_AT = "fencedAt";
+    private static final String PROVEN_AT = "provenAt";
+    private static final String SLOT_LSN = "toLsn";
+    private static final String SUBSCRIPTION = "subscription";
+    private static final String DRAINED_LSN = "drainedLsn";
+    private static final String SEQUENCES = "sequences";
+    private static final String TERMINATED_SESSIONS = "terminatedSessions";
 
     /** The typed state after a step's details were read. */
     record Read(UpgradeValues values, Map<String, DatabaseState> databases) {
