@@ -55,7 +55,7 @@ final class OwnedPartition implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OwnedPartition.class);
     /** A deadline that passed and decided nothing is looked at again this much later. */
-    private static final Duration RECHECK = Duration.ofSeconds(1);
+    private static final Duration RECHECK = Duration.ofMillis(200);
 
     /** An upgrade in progress: its state and its lag gate while it replicates. */
     private static final class Live {
