@@ -98,7 +98,7 @@ public class CoordinatorFactory {
         return loop;
     }
 
-    @Singleton
+    @Context
     @Bean(preDestroy = "close")
     RequestGateway requestGateway(KafkaClients clients, FleetSettings settings, ReadView view) {
         return new RequestGateway(clients, settings.instanceId(), view, settings.requestTimeout());
