@@ -117,7 +117,7 @@ public class UpgradesController {
     }
 
     private static UpgradeView view(ReadView.Entry entry) {
-        return UpgradeView.of(entry.state(), entry.events(), java.util.Map.of());
+        return UpgradeView.of(entry.state(), entry.events());
     }
 
     private static HttpResponse<Problem> refusal(RequestAnswered answer) {

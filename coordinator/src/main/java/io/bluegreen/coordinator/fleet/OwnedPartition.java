@@ -15,7 +15,8 @@ import io.bluegreen.schemas.monitor.ReplicationLagMeasured;
 import io.bluegreen.schemas.request.DecideUpgrade;
 import io.bluegreen.schemas.request.RequestAnswered;
 import io.bluegreen.schemas.request.StartUpgrade;
-import io.bluegreen.schemas.serde.DeadLetters;
+import io.bluegreen.runtime.kafka.DeadLetterReason;
+import io.bluegreen.runtime.kafka.DeadLetters;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.bluegreen.schemas.serde.UndecodableMessageException;
 import org.apache.avro.generic.GenericRecord;
@@ -54,7 +55,7 @@ final class OwnedPartition implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OwnedPartition.class);
     /** A deadline that passed and decided nothing is looked at again this much later. */
-    private static final Duration RECHECK = Duration.ofSeconds(1);
+    private static final Duration RECHECK = Duration.ofMillis(200);
 
     /** An upgrade in progress: its state and its lag gate while it replicates. */
     private static final class Live {
@@ -188,7 +189,7 @@ final class OwnedPartition implements AutoCloseable {
                 }
             } catch (OversizedEventException e) {
                 LOG.error("{}; the input is sent to {}", e.getMessage(), Topics.DEAD_LETTER);
-                producer.send(DeadLetters.of(record, "TOO_LARGE", e, "bluegreen-coordinator"));
+                producer.send(DeadLetters.of(record, DeadLetterReason.TOO_LARGE, e, "bluegreen-coordinator"));
             }
         });
     }
@@ -286,7 +287,7 @@ final class OwnedPartition implements AutoCloseable {
             if (!known.contains(upgradeId)) {
                 LOG.error("{} for unknown upgrade {} at {}-{}@{}; sent to {}", result.getSchema().getName(), upgradeId,
                         record.topic(), record.partition(), record.offset(), Topics.DEAD_LETTER);
-                producer.send(DeadLetters.of(record, "UNKNOWN_UPGRADE", null, "bluegreen-coordinator"));
+                producer.send(DeadLetters.of(record, DeadLetterReason.UNKNOWN_UPGRADE, null, "bluegreen-coordinator"));
             }
             return; // an answer for a finished upgrade: nothing waits for it
         }

@@ -6,8 +6,10 @@ import io.bluegreen.coordinator.fleet.KafkaClients;
 import io.bluegreen.coordinator.fleet.ReadView;
 import io.bluegreen.coordinator.fleet.RequestGateway;
 import io.bluegreen.coordinator.saga.Saga;
+import io.bluegreen.coordinator.saga.StepTimeouts;
+import io.micronaut.core.convert.ConversionService;
 import io.bluegreen.schemas.common.UpgradePhase;
-import io.bluegreen.schemas.micronaut.TopicsAtStartup;
+import io.bluegreen.runtime.micronaut.TopicsAtStartup;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
@@ -18,6 +20,8 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -45,9 +49,27 @@ public class CoordinatorFactory {
         return new FleetSettings(id, groupId, prefix, sessionTimeout, maxSampleAge, maxEventBytes, requestTimeout);
     }
 
+    /**
+     * @param stepTimeouts overrides of the steps' default deadlines, e.g. {@code CloneCluster=30m,UpgradeEngine=45m}
+     */
     @Singleton
-    Saga saga(@Value("${bluegreen.coordinator.switchover-grace:2s}") Duration grace) {
-        return new Saga(() -> UUID.randomUUID().toString(), grace);
+    Saga saga(@Value("${bluegreen.coordinator.switchover-grace:2s}") Duration grace,
+              @Value("${bluegreen.coordinator.step-timeouts:}") String stepTimeouts) {
+        Map<String, Duration> overrides = new LinkedHashMap<>();
+        for (String pair : stepTimeouts.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            String[] parts = pair.split("=", 2);
+            Duration timeout = parts.length < 2 ? null
+                    : ConversionService.SHARED.convert(parts[1].trim(), Duration.class).orElse(null);
+            if (timeout == null) {
+                throw new IllegalArgumentException("bluegreen.coordinator.step-timeouts: '" + pair.trim()
+                        + "' is not step=duration, e.g. CloneCluster=30m");
+            }
+            overrides.put(parts[0].trim(), timeout);
+        }
+        return new Saga(() -> UUID.randomUUID().toString(), grace, StepTimeouts.of(overrides));
     }
 
     @Singleton
@@ -76,7 +98,7 @@ public class CoordinatorFactory {
         return loop;
     }
 
-    @Singleton
+    @Context
     @Bean(preDestroy = "close")
     RequestGateway requestGateway(KafkaClients clients, FleetSettings settings, ReadView view) {
         return new RequestGateway(clients, settings.instanceId(), view, settings.requestTimeout());
