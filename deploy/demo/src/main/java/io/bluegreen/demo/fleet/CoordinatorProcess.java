@@ -34,8 +34,8 @@ final class CoordinatorProcess implements AutoCloseable {
     static final String APPLICATION = "io.bluegreen.coordinator.Application";
     /** One class of each module whose beans must not start in a coordinator process. */
     private static final List<String> FOREIGN_MODULES = List.of(
-            "io.bluegreen.pg.messaging.PgCommandListener",
-            "io.bluegreen.aws.messaging.AwsCommandListener",
+            "io.bluegreen.pg.messaging.PgAgent",
+            "io.bluegreen.aws.messaging.AwsAgent",
             "io.bluegreen.monitor.messaging.MonitorFactory",
             "io.bluegreen.coordinator.saga.AgentAnswers",
             CoordinatorProcess.class.getName());
@@ -153,20 +153,21 @@ final class CoordinatorProcess implements AutoCloseable {
 
     /** This JVM's classpath without the entries of {@link #FOREIGN_MODULES}. */
     static String classpath() {
-        Set<String> foreign = FOREIGN_MODULES.stream().map(CoordinatorProcess::location).flatMap(Optional::stream)
-                .collect(Collectors.toSet());
+        Set<String> foreign = FOREIGN_MODULES.stream().map(CoordinatorProcess::location).collect(Collectors.toSet());
         String[] entries = System.getProperty("java.class.path").split(File.pathSeparator);
         return Arrays.stream(entries).filter(entry -> !foreign.contains(normalize(entry)))
                 .collect(Collectors.joining(File.pathSeparator));
     }
 
-    private static Optional<String> location(String className) {
+    /** Where a class was loaded from; fails when it is missing, so a moved class cannot let a module slip through. */
+    private static String location(String className) {
         try {
             Class<?> type = Class.forName(className, false, CoordinatorProcess.class.getClassLoader());
-            return Optional.of(normalize(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
-                    .toString()));
-        } catch (ClassNotFoundException | URISyntaxException | NullPointerException absent) {
-            return Optional.empty();
+            return normalize(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        } catch (ClassNotFoundException | URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("Cannot tell where " + className + " comes from (" + e
+                    + "): the coordinator processes would start with its module; name a class of that module in "
+                    + "CoordinatorProcess.FOREIGN_MODULES", e);
         }
     }
 

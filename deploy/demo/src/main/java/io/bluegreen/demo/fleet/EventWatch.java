@@ -53,8 +53,12 @@ final class EventWatch implements AutoCloseable {
         }
         if (event instanceof PhaseEntered entered) {
             figures.phaseEntered(entered.getUpgradeId(), entered.getPhase());
-            if (entered.getPhase() != UpgradePhase.REPLICATING) {
-                monitor.left(entered.getUpgradeId());
+            UpgradePhase phase = entered.getPhase();
+            if (phase == UpgradePhase.REPLICATING) {
+                monitor.reentered(entered.getUpgradeId());
+            } else {
+                monitor.left(entered.getUpgradeId(),
+                        phase == UpgradePhase.COMPLETED || phase == UpgradePhase.ROLLED_BACK);
             }
         } else if (event instanceof ReplicationEstablished established) {
             monitor.established(established, record.key());

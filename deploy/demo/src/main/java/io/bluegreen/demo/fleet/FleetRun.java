@@ -2,7 +2,7 @@ package io.bluegreen.demo.fleet;
 
 import io.bluegreen.local.kafka.EmbeddedKafka;
 import io.bluegreen.schemas.AvroTrust;
-import io.bluegreen.schemas.TopicInstaller;
+import io.bluegreen.runtime.kafka.TopicInstaller;
 import io.bluegreen.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

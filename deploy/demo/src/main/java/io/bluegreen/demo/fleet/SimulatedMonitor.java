@@ -21,10 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The monitor of every upgrade in the fleet: from the moment an upgrade's {@code ReplicationEstablished} is read until
- * it leaves REPLICATING, publishes for each of its databases a {@code ReplicationLagMeasured} with lag 0, both sides
- * reachable, the apply worker alive and no errors, at once and then every second, keyed by the key of the event record
- * it learned the upgrade from.
+ * The monitor of every upgrade in the fleet: while an upgrade whose {@code ReplicationEstablished} was read is in
+ * REPLICATING (again after an aborted switchover), publishes for each of its databases a {@code ReplicationLagMeasured}
+ * with lag 0, both sides reachable, the apply worker alive and no errors, at once and then every second, keyed by the
+ * key of the event record it learned the upgrade from.
  */
 final class SimulatedMonitor implements AutoCloseable {
 
@@ -36,6 +36,7 @@ final class SimulatedMonitor implements AutoCloseable {
 
     private final FleetFigures figures;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final Map<String, Watched> established = new ConcurrentHashMap<>();
     private final Map<String, Watched> replicating = new ConcurrentHashMap<>();
     private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "fleet-monitor");
@@ -55,16 +56,28 @@ final class SimulatedMonitor implements AutoCloseable {
         return this;
     }
 
-    /** Replication of the upgrade was established: watch it until it leaves REPLICATING. */
+    /** Replication of the upgrade was established (its phase is REPLICATING): sample it until it leaves. */
     void established(ReplicationEstablished event, byte[] key) {
         Watched watched = new Watched(key, event.getDatabases().stream().map(ReplicatedDatabase::getDatabase).toList());
+        established.put(event.getUpgradeId(), watched);
         replicating.put(event.getUpgradeId(), watched);
         sample(event.getUpgradeId(), watched);
     }
 
-    /** The upgrade entered another phase than REPLICATING: no more samples. */
-    void left(String upgradeId) {
+    /** The upgrade entered REPLICATING again (an aborted switchover): sample it again. */
+    void reentered(String upgradeId) {
+        Watched watched = established.get(upgradeId);
+        if (watched != null && replicating.put(upgradeId, watched) == null) {
+            sample(upgradeId, watched);
+        }
+    }
+
+    /** The upgrade entered another phase than REPLICATING: no more samples; none ever again once it is finished. */
+    void left(String upgradeId, boolean finished) {
         replicating.remove(upgradeId);
+        if (finished) {
+            established.remove(upgradeId);
+        }
     }
 
     int watched() {

@@ -1,7 +1,9 @@
 package io.bluegreen.demo.fleet;
 
 import io.bluegreen.coordinator.Application;
-import io.bluegreen.pg.messaging.PgCommandListener;
+import io.bluegreen.aws.messaging.AwsAgent;
+import io.bluegreen.monitor.messaging.MonitorFactory;
+import io.bluegreen.pg.messaging.PgAgent;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -18,7 +20,9 @@ class CoordinatorProcessTest {
     void theCoordinatorsClasspathHoldsTheCoordinatorButNoAgentNorTheBenchmark() throws Exception {
         List<String> entries = List.of(CoordinatorProcess.classpath().split(File.pathSeparator));
         assertTrue(entries.contains(location(Application.class)), "coordinator missing from " + entries);
-        assertFalse(entries.contains(location(PgCommandListener.class)), "pg-agent left in " + entries);
+        assertFalse(entries.contains(location(PgAgent.class)), "pg-agent left in " + entries);
+        assertFalse(entries.contains(location(AwsAgent.class)), "aws-agent left in " + entries);
+        assertFalse(entries.contains(location(MonitorFactory.class)), "monitor left in " + entries);
         assertFalse(entries.contains(location(CoordinatorProcess.class)), "benchmark left in " + entries);
     }
 
