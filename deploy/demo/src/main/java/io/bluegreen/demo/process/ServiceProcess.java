@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One bluegreen service in a JVM of its own ({@code java -cp <its classpath> <its main class> -D...}), started with a
@@ -16,6 +17,10 @@ import java.util.Map;
  * shutdown hook, no consumer leaving its group, no transaction ended). Every incarnation writes its output to a log
  * file of its own ({@code <module>-<n>.log}). Secrets reach the process through its environment, never its command
  * line.
+ *
+ * <p>Given a class-data archive ({@link #classDataArchive}), the first incarnation writes the classes it loaded into
+ * it when it is stopped gracefully ({@link #stop()}), and every later incarnation maps them instead of loading and
+ * verifying them again: on a busy machine that is most of a restart.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -27,6 +32,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> properties;
     private final Map<String, String> environment;
     private final Path logs;
+    private Path archive;
     private Process process;
     private Path log;
     private int incarnation;
@@ -51,6 +57,44 @@ public final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
+    /**
+     * Where the classes this service loads are archived (once) and mapped from (every later start). An archive older
+     * than anything on the service's classpath was made from other classes: it is deleted and made again.
+     */
+    public synchronized ServiceProcess classDataArchive(Path file) {
+        try {
+            if (Files.exists(file) && Files.getLastModifiedTime(file).toMillis() <= newestOnClasspath()) {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not check the class-data archive " + file + " of " + service, e);
+        }
+        this.archive = file;
+        return this;
+    }
+
+    private long newestOnClasspath() throws IOException {
+        long newest = 0;
+        for (String entry : classpath.split(java.io.File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (Files.isDirectory(path)) {
+                try (var files = Files.walk(path)) {
+                    for (Path file : (Iterable<Path>) files::iterator) {
+                        newest = Math.max(newest, Files.getLastModifiedTime(file).toMillis());
+                    }
+                }
+            } else if (Files.exists(path)) {
+                newest = Math.max(newest, Files.getLastModifiedTime(path).toMillis());
+            }
+        }
+        return newest;
+    }
+
+    /** Whether a class-data archive is given but not written yet: {@link #stop()} an incarnation to write it. */
+    public synchronized boolean archivePending() {
+        return archive != null && !Files.exists(archive);
+    }
+
     /** Starts a new incarnation; does not wait for it (see {@link #started()}). */
     public synchronized ServiceProcess start() {
         if (process != null && process.isAlive()) {
@@ -60,7 +104,10 @@ public final class ServiceProcess implements AutoCloseable {
         log = logs.resolve(service.module() + "-" + incarnation + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx320m", "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto", "-XX:+UseSerialGC", "-XX:CICompilerCount=1"));
+                "-Xshare:auto", "-XX:+UseSerialGC", "-XX:CICompilerCount=1", "-XX:-UsePerfData"));
+        if (archive != null) {
+            command.add(Files.exists(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + archive);
+        }
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-cp", classpath, service.mainClass()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -79,13 +126,50 @@ public final class ServiceProcess implements AutoCloseable {
             return;
         }
         process.destroyForcibly();
+        awaitExit();
+        kills++;
+    }
+
+    /**
+     * SIGTERM: the service shuts down as it would on a deploy (and writes its class-data archive, if one is pending);
+     * SIGKILL if it has not exited after 60 s.
+     */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
         try {
-            process.waitFor();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while " + service + " (pid " + process.pid() + ") was being killed", e);
+            process.destroyForcibly();
         }
-        kills++;
+        awaitExit();
+    }
+
+    /** Waits for the process to be gone, even when interrupted (the interrupt is kept for the caller). */
+    private void awaitExit() {
+        boolean interrupted = false;
+        while (process.isAlive()) {
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the service again if its process is not alive (after a failed test left it killed). */
+    public synchronized void ensureRunning() {
+        if (process == null || !process.isAlive()) {
+            start();
+        }
     }
 
     /** Kills the running incarnation ({@code SIGKILL}) and starts the next one at once. */
@@ -124,19 +208,11 @@ public final class ServiceProcess implements AutoCloseable {
         return log;
     }
 
-    public synchronized void setProperty(String key, String value) {
-        properties.put(key, value);
-    }
-
     @Override
     public synchronized void close() {
         if (process != null) {
             process.destroyForcibly();
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitExit();
         }
     }
 

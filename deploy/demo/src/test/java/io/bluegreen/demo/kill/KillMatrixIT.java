@@ -20,6 +20,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -98,7 +100,6 @@ class KillMatrixIT {
     private final String password = "local-" + UUID.randomUUID();
     private final String secretKey = UUID.randomUUID().toString();
     private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
-    private final List<String> report = new CopyOnWriteArrayList<>();
     private EmbeddedKafka kafka;
     private RdsEmulator emulator;
     private RdsClient rds;
@@ -112,6 +113,12 @@ class KillMatrixIT {
         began = System.nanoTime();
         AvroTrust.install();
         logs = Files.createDirectories(Path.of("target", "kill-matrix-it"));
+        Path archives = Files.createDirectories(logs.resolve("class-data"));
+        try (var old = Files.list(logs)) {
+            for (Path file : old.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".txt")).toList()) {
+                Files.delete(file);
+            }
+        }
         // a SIGKILLed member leaves its group after the session timeout: let it be short
         kafka = new EmbeddedKafka(Map.of("group.min.session.timeout.ms", "1000",
                 "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")).start();
@@ -140,13 +147,20 @@ class KillMatrixIT {
             properties.put("bluegreen.aws.wait-slice", "5s");
             properties.put("bluegreen.aws.instance-class", "db.t3.medium");
             properties.put("bluegreen.monitor.sample-interval", "1s");
-            services.put(service, new ServiceProcess(service, classpath, properties, secrets, logs));
+            Path archive = archives.resolve(service.module() + ".jsa");
+            services.put(service, new ServiceProcess(service, classpath, properties, secrets, logs).classDataArchive(archive));
         }
         // the coordinator first: it creates the topics the others subscribe to
         services.get(Service.COORDINATOR).start();
         awaitStarted(List.of(services.get(Service.COORDINATOR)), Duration.ofMinutes(2));
         services.values().stream().filter(s -> s.service() != Service.COORDINATOR).forEach(ServiceProcess::start);
         awaitStarted(services.values(), Duration.ofMinutes(2));
+        // a graceful stop writes a service's class-data archive; every restart from then on maps it
+        List<ServiceProcess> archiving = services.values().stream().filter(ServiceProcess::archivePending).toList();
+        archiving.parallelStream().forEach(ServiceProcess::stop);
+        archiving.forEach(ServiceProcess::start);
+        awaitStarted(services.values(), Duration.ofMinutes(2));
+        services.values().forEach(s -> assertTrue(!s.archivePending(), s + " wrote no class-data archive; its log: " + s.log()));
         tail = new EventTail(kafka.bootstrapServers());
         http = HttpClient.create(new URL("http://127.0.0.1:" + coordinatorPort));
         note("stack up in %d s", seconds(began));
@@ -155,12 +169,6 @@ class KillMatrixIT {
     @AfterAll
     void stop() throws Exception {
         note("whole test: %d s", seconds(began));
-        try {
-            Files.write(logs.resolve("report.txt"), report);
-        } catch (IOException e) {
-            System.out.println("could not write the report: " + e);
-        }
-        report.forEach(System.out::println);
         services.values().forEach(ServiceProcess::close);
         if (tail != null) {
             tail.close();
@@ -177,6 +185,12 @@ class KillMatrixIT {
         if (kafka != null) {
             kafka.close();
         }
+    }
+
+    @BeforeEach
+    void everyServiceRunning() {
+        services.values().forEach(ServiceProcess::ensureRunning);
+        awaitStarted(services.values(), Duration.ofMinutes(2));
     }
 
     @Test
@@ -233,9 +247,11 @@ class KillMatrixIT {
                 if (event instanceof WriterEndpointChanged changed) {
                     writer.moveTo(new AckedWriter.Endpoint(changed.getHost(), changed.getPort()));
                 }
+                // once per new phase and once inside the (first) switchover: a phase entered again after an abort
+                // or a retry is no new boundary, and killing at every attempt would abort every attempt
                 String boundary = event instanceof PhaseEntered entered ? String.valueOf(entered.getPhase())
-                        : event instanceof SwitchoverStarted switchover ? "SwitchoverStarted#" + switchover.getAttempt() : null;
-                if (boundary != null && handled.add(String.valueOf(((GenericRecord) event).get("eventId")))) {
+                        : event instanceof SwitchoverStarted ? "SwitchoverStarted" : null;
+                if (boundary != null && handled.add(boundary)) {
                     perturber.submit(() -> {
                         samples.take(blueId, blueEndpoint);
                         long at = System.nanoTime();
@@ -281,7 +297,10 @@ class KillMatrixIT {
             }
             return new Outcome(upgradeId, problems);
         } finally {
-            perturber.shutdownNow();
+            perturber.shutdown(); // a perturbation under way ends (a killed service is started again)
+            if (!perturber.awaitTermination(2, TimeUnit.MINUTES)) {
+                note("%s: the last perturbation (%s) did not end in 2 minutes", upgradeId, what);
+            }
             problems.forEach(p -> note("PROBLEM %s", p));
         }
     }
@@ -583,8 +602,13 @@ class KillMatrixIT {
 
     private void note(String format, Object... args) {
         String line = String.format("[%4d s] ", seconds(began)) + String.format(format, args);
-        report.add(line);
         System.out.println(line);
+        try {
+            Files.writeString(logs.resolve("report.txt"), line + System.lineSeparator(), StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.out.println("could not write the report: " + e);
+        }
     }
 
     private static long seconds(long since) {
