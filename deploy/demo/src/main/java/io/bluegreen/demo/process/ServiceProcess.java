@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One bluegreen service in a JVM of its own ({@code java -cp <its classpath> <its main class> -D...}), started with a
@@ -19,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * line.
  *
  * <p>Given a class-data archive ({@link #classDataArchive}), the first incarnation writes the classes it loaded into
- * it when it is stopped gracefully ({@link #stop()}), and every later incarnation maps them instead of loading and
+ * it once it has started ({@link #writeArchive()}), and every later incarnation maps them instead of loading and
  * verifying them again: on a busy machine that is most of a restart.
  */
 public final class ServiceProcess implements AutoCloseable {
@@ -90,7 +89,7 @@ public final class ServiceProcess implements AutoCloseable {
         return newest;
     }
 
-    /** Whether a class-data archive is given but not written yet: {@link #stop()} an incarnation to write it. */
+    /** Whether a class-data archive is given but not written yet (see {@link #writeArchive()}). */
     public synchronized boolean archivePending() {
         return archive != null && !Files.exists(archive);
     }
@@ -104,9 +103,9 @@ public final class ServiceProcess implements AutoCloseable {
         log = logs.resolve(service.module() + "-" + incarnation + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx320m", "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto", "-XX:+UseSerialGC", "-XX:CICompilerCount=1", "-XX:-UsePerfData"));
+                "-Xshare:auto", "-XX:+UseSerialGC", "-XX:CICompilerCount=1"));
         if (archive != null) {
-            command.add(Files.exists(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + archive);
+            command.add(Files.exists(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:+RecordDynamicDumpInfo");
         }
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-cp", classpath, service.mainClass()));
@@ -131,23 +130,28 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * SIGTERM: the service shuts down as it would on a deploy (and writes its class-data archive, if one is pending);
-     * SIGKILL if it has not exited after 60 s.
+     * Writes the class-data archive from the running incarnation ({@code jcmd <pid> VM.cds dynamic_dump}), if one is
+     * pending; the process keeps running.
      */
-    public synchronized void stop() {
-        if (process == null) {
+    public synchronized void writeArchive() {
+        if (!archivePending() || process == null || !process.isAlive()) {
             return;
         }
-        process.destroy();
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            Process dump = new ProcessBuilder(jcmd, String.valueOf(process.pid()), "VM.cds", "dynamic_dump", archive.toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(dump.getInputStream().readAllBytes());
+            if (dump.waitFor() != 0 || !Files.exists(archive)) {
+                throw new IllegalStateException("jcmd could not write the class-data archive of " + this + " to " + archive
+                        + ": " + output.strip());
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not run " + jcmd + " for " + this, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            throw new IllegalStateException("Interrupted while writing the class-data archive of " + this, e);
         }
-        awaitExit();
     }
 
     /** Waits for the process to be gone, even when interrupted (the interrupt is kept for the caller). */

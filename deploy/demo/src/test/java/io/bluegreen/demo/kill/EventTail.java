@@ -54,6 +54,13 @@ final class EventTail implements AutoCloseable {
         }
     }
 
+    /** Stops calling the upgrade's listener. */
+    void forget(String upgradeId) {
+        synchronized (this) {
+            listeners.remove(upgradeId);
+        }
+    }
+
     /** The upgrade's events read so far, in their order on the topic. */
     List<SpecificRecord> events(String upgradeId) {
         return List.copyOf(events.getOrDefault(upgradeId, List.of()));
