@@ -3,7 +3,7 @@ package io.bluegreen.aws;
 import io.bluegreen.local.rds.RdsEmulator;
 import io.bluegreen.local.testbed.TestBed;
 import io.bluegreen.local.testbed.WithTestBed;
-import io.bluegreen.schemas.TopicInstaller;
+import io.bluegreen.runtime.kafka.TopicInstaller;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.command.aws.CloneCluster;
 import io.bluegreen.schemas.command.aws.DeleteCluster;
@@ -68,8 +68,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The aws-agent through Kafka against the local RDS endpoint, always through the real AWS SDK client. Slices
- * are short, so every long step goes through continuations.
+ * The aws-agent through Kafka against the local RDS endpoint, always through the real AWS SDK client. The heartbeat
+ * is short, so every long step reports StepInProgress while it waits.
  */
 @WithTestBed
 class AwsAgentIT {
@@ -126,7 +126,7 @@ class AwsAgentIT {
                 "bluegreen.aws.access-key-id", "local",
                 "bluegreen.aws.secret-access-key", "local-secret",
                 "bluegreen.aws.poll-interval", "200ms",
-                "bluegreen.aws.wait-slice", "1s",
+                "bluegreen.agent.heartbeat", "200ms",
                 "bluegreen.aws.instance-class", "db.t3.medium"));
     }
 

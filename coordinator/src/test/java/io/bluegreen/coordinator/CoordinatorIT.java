@@ -45,8 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The coordinator through the real broker and its REST API; the test plays the agents (answers every command
- * with a success) and the monitor (sends lag samples). The coordinator is restarted mid-upgrade and resumes
- * from its event log.
+ * with a success, keyed as the command) and the monitor (sends lag samples). The coordinator is restarted
+ * mid-upgrade and resumes from the committed event log; a second plan for a Blue with an active upgrade is refused.
  */
 @WithTestBed
 class CoordinatorIT {
@@ -62,7 +62,8 @@ class CoordinatorIT {
         server = startCoordinator();
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new AvroMessageSerializer<>());
         commands = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "group.id", "it-agents-" + UUID.randomUUID(),
-                "auto.offset.reset", "earliest"), new StringDeserializer(), new AvroMessageDeserializer<>());
+                "auto.offset.reset", "earliest", "isolation.level", "read_committed"), new StringDeserializer(),
+                new AvroMessageDeserializer<>());
         commands.subscribe(List.of(Topics.PG_COMMANDS, Topics.AWS_COMMANDS));
     }
 
@@ -87,16 +88,31 @@ class CoordinatorIT {
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
             for (ConsumerRecord<String, SpecificRecord> record : commands.poll(Duration.ofMillis(200))) {
-                if (!upgradeId.equals(record.key())) {
+                if (!upgradeId.equals(upgradeOf(record.value()))) {
                     continue;
                 }
                 if (stopAt.test(record.value())) {
                     return record.value();
                 }
-                producer.send(new ProducerRecord<>(Topics.RESULTS, upgradeId, AgentAnswers.success(record.value(), Instant.now())));
+                answer(record.key(), record.value());
             }
         }
         throw new AssertionError("the coordinator sent no matching command for " + upgradeId);
+    }
+
+    private static String upgradeOf(SpecificRecord message) {
+        return String.valueOf(((GenericRecord) message).get("upgradeId"));
+    }
+
+    /** Answers as an agent does: with the command record's key. */
+    private static void answer(String key, SpecificRecord command) {
+        producer.send(new ProducerRecord<>(Topics.RESULTS, key, AgentAnswers.success(command, Instant.now())));
+    }
+
+    private static void lag(String key, String id, String db, Instant at) {
+        producer.send(new ProducerRecord<>(Topics.LAG, key, ReplicationLagMeasured.newBuilder().setUpgradeId(id)
+                .setOccurredAt(at).setDatabase(db).setBlueReachable(true).setGreenReachable(true)
+                .setLagBytes(0L).setSlotActive(true).setWorkerAlive(true).build()));
     }
 
     private Map<?, ?> upgrade(String id) {
@@ -115,29 +131,30 @@ class CoordinatorIT {
                         "engine", "postgres", "host", "127.0.0.1", "port", 5432, "credentialsRef", "orders-admin"),
                 "targetVersion", "17.9", "databases", List.of("app", "billing"), "lagThresholdBytes", 4096,
                 "holdDurationMs", 500, "switchoverMode", "manual");
+        Map<String, Object> second = new java.util.HashMap<>(plan);
+        second.put("upgradeId", id + "-2");
         HttpResponse<Map> created = http.toBlocking().exchange(HttpRequest.POST("/upgrades", plan), Map.class);
         assertEquals(201, created.code());
         assertEquals(200, http.toBlocking().exchange(HttpRequest.POST("/upgrades", plan), Map.class).code(),
                 "the same upgrade id twice starts one upgrade");
+        HttpClientResponseException conflict = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades", second), Map.class));
+        assertEquals(409, conflict.code(), "one active upgrade per Blue");
+        assertTrue(conflict.getResponse().getBody(String.class).orElse("").contains(id), "names the active upgrade");
 
         SpecificRecord clone = playAgents(id, c -> c instanceof CloneCluster);
-        String cloneCommandId = String.valueOf(((GenericRecord) clone).get("commandId"));
 
         // the coordinator dies before the clone is answered, and comes back
         server.close();
         server = startCoordinator();
         assertEquals("CLONING_GREEN", upgrade(id).get("phase"), "state rebuilt from the event log");
-        SpecificRecord resent = playAgents(id, c -> c instanceof CloneCluster);
-        assertEquals(cloneCommandId, ((GenericRecord) resent).get("commandId"), "the pending command is re-sent with its id");
-        producer.send(new ProducerRecord<>(Topics.RESULTS, id, AgentAnswers.success(resent, Instant.now())));
+        answer("orders", clone);
 
         answerUntilPhase(id, "REPLICATING");
 
         Instant calmSince = Instant.now().minusSeconds(2);
         for (String db : List.of("app", "billing")) {
-            producer.send(new ProducerRecord<>(Topics.LAG, id, ReplicationLagMeasured.newBuilder().setUpgradeId(id)
-                    .setOccurredAt(calmSince).setDatabase(db).setBlueReachable(true).setGreenReachable(true)
-                    .setLagBytes(0L).setSlotActive(true).setWorkerAlive(true).build()));
+            lag("orders", id, db, calmSince);
         }
         producer.flush();
         awaitPhase(id, "READY_FOR_SWITCHOVER");
@@ -148,11 +165,11 @@ class CoordinatorIT {
         assertEquals("green.local", writer.get("host"), "the event repoint named Green's endpoint");
         try (KafkaConsumer<String, SpecificRecord> endpoints = new KafkaConsumer<>(Map.of("bootstrap.servers",
                 TestBed.shared().kafka().bootstrapServers(), "group.id", "it-apps-" + UUID.randomUUID(),
-                "auto.offset.reset", "earliest"), new StringDeserializer(), new AvroMessageDeserializer<>())) {
+                "auto.offset.reset", "earliest", "isolation.level", "read_committed"), new StringDeserializer(), new AvroMessageDeserializer<>())) {
             endpoints.subscribe(List.of(Topics.ENDPOINTS));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (ConsumerRecord<String, SpecificRecord> r : endpoints.poll(Duration.ofMillis(200))) {
-                    if (id.equals(r.key()) && r.value() instanceof WriterEndpointChanged changed) {
+                    if (r.value() instanceof WriterEndpointChanged changed && id.equals(changed.getUpgradeId())) {
                         return changed.getPort() == 6543;
                     }
                 }
@@ -180,15 +197,13 @@ class CoordinatorIT {
     @Test
     void anUnansweredSwitchoverIsAbortedAtItsDeadlineAndBlueIsUnfenced() {
         String id = "upg-dl-" + UUID.randomUUID().toString().substring(0, 6);
-        Map<String, Object> plan = Map.of("upgradeId", id, "blue", Map.of("identifier", "orders", "region", "eu-west-1",
+        Map<String, Object> plan = Map.of("upgradeId", id, "blue", Map.of("identifier", "invoices", "region", "eu-west-1",
                         "engine", "postgres", "host", "127.0.0.1", "port", 5432, "credentialsRef", "orders-admin"),
                 "targetVersion", "17.9", "databases", List.of("app"), "lagThresholdBytes", 4096,
                 "holdDurationMs", 200, "switchoverMode", "automatic", "switchoverTimeoutMs", 1500, "repoint", "event");
         http.toBlocking().exchange(HttpRequest.POST("/upgrades", plan), Map.class);
         answerUntilPhase(id, "REPLICATING");
-        producer.send(new ProducerRecord<>(Topics.LAG, id, ReplicationLagMeasured.newBuilder().setUpgradeId(id)
-                .setOccurredAt(Instant.now().minusSeconds(1)).setDatabase("app").setBlueReachable(true)
-                .setGreenReachable(true).setLagBytes(0L).setSlotActive(true).setWorkerAlive(true).build()));
+        lag("invoices", id, "app", Instant.now().minusSeconds(1));
         producer.flush();
         // the agent doing the switchover never answers: it died with Blue fenced
         SpecificRecord run = playAgents(id, c -> c instanceof RunSwitchover);
@@ -203,8 +218,8 @@ class CoordinatorIT {
         Map aborted = events.stream().filter(e -> "SwitchoverAborted".equals(e.get("event"))).findFirst().orElseThrow();
         assertTrue(String.valueOf(aborted.get("detail")).contains("no answer from the pg-agent by the deadline"), aborted.toString());
         // the proof that comes too late changes nothing
-        producer.send(new ProducerRecord<>(Topics.RESULTS, id, AgentAnswers.success(run, Instant.now())));
-        producer.send(new ProducerRecord<>(Topics.RESULTS, id, AgentAnswers.success(unfence, Instant.now())));
+        answer("invoices", run);
+        answer("invoices", unfence);
         producer.flush();
         await().atMost(Duration.ofSeconds(20)).until(() -> upgrade(id).get("waitingFor") == null
                 || ((List<?>) upgrade(id).get("waitingFor")).isEmpty());
@@ -232,8 +247,8 @@ class CoordinatorIT {
                 throw new AssertionError(id + " never reached " + phase + ": " + upgrade(id));
             }
             for (ConsumerRecord<String, SpecificRecord> record : commands.poll(Duration.ofMillis(200))) {
-                if (id.equals(record.key())) {
-                    producer.send(new ProducerRecord<>(Topics.RESULTS, id, AgentAnswers.success(record.value(), Instant.now())));
+                if (id.equals(upgradeOf(record.value()))) {
+                    answer(record.key(), record.value());
                 }
             }
         }

@@ -169,7 +169,8 @@ class ReplicationMonitoringIT {
     void addColumnOnBlueRaisesSchemaDriftAndCompletionRemovesTheGauges() {
         Replication replication = Replication.establish(blue, green, "mon_drift");
         String upgradeId = "it-drift-" + UUID.randomUUID();
-        topics.publish(upgradeId, Topics.established(upgradeId, blue, green, THRESHOLD, replication));
+        String partitionKey = "orders-blue-" + UUID.randomUUID();
+        topics.publish(partitionKey, Topics.established(upgradeId, blue, green, THRESHOLD, replication));
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             ReplicationLagMeasured last = latest(upgradeId);
             return last != null && last.getBlueSchemaFingerprint() != null
@@ -179,6 +180,8 @@ class ReplicationMonitoringIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> raised(upgradeId, AlertKind.SCHEMA_DRIFT).size() == 1);
         AlertRaised drift = raised(upgradeId, AlertKind.SCHEMA_DRIFT).get(0);
         assertTrue(drift.getMessage().contains("mon_drift") && drift.getMessage().contains("DDL"), drift.getMessage());
+        assertEquals(partitionKey, topics.keyOf(drift), "alerts keyed by the key of the events record");
+        assertEquals(partitionKey, topics.keyOf(latest(upgradeId)), "samples keyed by the key of the events record");
         assertFalse(latest(upgradeId).getBlueSchemaFingerprint().equals(latest(upgradeId).getGreenSchemaFingerprint()));
 
         replication.onGreen("ALTER TABLE items ADD COLUMN note text");
@@ -192,7 +195,7 @@ class ReplicationMonitoringIT {
         assertTrue(metrics.lines().anyMatch(line -> line.startsWith("bluegreen_replication_lag_bytes{")
                 && line.contains(gauge) && line.contains("database=\"mon_drift\"")), "lag gauge tagged");
 
-        topics.publish(upgradeId, Topics.completed(upgradeId));
+        topics.publish(partitionKey, Topics.completed(upgradeId));
         await().atMost(Duration.ofSeconds(30)).until(() -> !prometheus().contains(gauge));
         int after = samples(upgradeId).size();
         // at most a tick already under way when the completion arrived; then sampling stops

@@ -75,9 +75,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The topic catalogue: every topic, what it carries, how long it keeps it. Every record is keyed by its
- * upgrade id, so one upgrade's messages stay in order on one partition and one consumer thread handles one
- * upgrade at a time.
+ * The topic catalogue: every topic, what it carries, how long it keeps it. Every record of an upgrade is keyed by
+ * its Blue (Blue's identifier, or {@code host:port}); an answer carries its command's key. All topics have the same
+ * number of partitions, so every message of every upgrade of one Blue stays in order on one partition number of
+ * each topic, where one coordinator owns them all.
  */
 public final class Topics {
 

@@ -2,16 +2,16 @@ package io.bluegreen.aws.messaging;
 
 import io.bluegreen.aws.rds.RdsClients;
 import io.bluegreen.aws.step.AgentSettings;
-import io.bluegreen.aws.step.StepRunner;
-import io.bluegreen.schemas.credentials.CredentialsResolver;
-import io.bluegreen.schemas.serde.AcknowledgedPublisher;
+import io.bluegreen.aws.step.AwsSteps;
+import io.bluegreen.runtime.agent.AgentSteps;
+import io.bluegreen.runtime.credentials.CredentialsResolver;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -22,10 +22,9 @@ public class AwsAgentFactory {
     @Singleton
     AgentSettings settings(@Value("${bluegreen.aws.instance-class:db.r6g.large}") String instanceClass,
                            @Value("${bluegreen.aws.poll-interval:15s}") Duration pollInterval,
-                           @Value("${bluegreen.aws.wait-slice:60s}") Duration waitSlice,
                            @Value("${bluegreen.aws.step-timeout:12h}") Duration stepTimeout,
                            @Value("${bluegreen.aws.log-lines-per-page:2000}") int linesPerPage) {
-        return new AgentSettings(instanceClass, pollInterval, waitSlice, stepTimeout, linesPerPage);
+        return new AgentSettings(instanceClass, pollInterval, stepTimeout, linesPerPage);
     }
 
     @Singleton
@@ -39,14 +38,8 @@ public class AwsAgentFactory {
     }
 
     @Singleton
-    @Bean(preDestroy = "close")
-    AcknowledgedPublisher publisher(@Value("${kafka.bootstrap.servers}") String bootstrapServers) {
-        return new AcknowledgedPublisher(bootstrapServers, "bluegreen-aws-agent-results");
-    }
-
-    @Singleton
-    AwsCommandHandler handler(AcknowledgedPublisher publisher, RdsClients clients, CredentialsResolver credentials,
-                              AgentSettings settings) {
-        return new AwsCommandHandler(publisher, clients, credentials, settings, new StepRunner(settings), Clock.systemUTC());
+    @Named("aws")
+    AgentSteps awsSteps(RdsClients clients, AgentSettings settings, CredentialsResolver credentials) {
+        return AwsSteps.of(clients, settings, credentials, duration -> Thread.sleep(duration.toMillis()));
     }
 }

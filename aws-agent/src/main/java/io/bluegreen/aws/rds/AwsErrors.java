@@ -1,5 +1,7 @@
 package io.bluegreen.aws.rds;
 
+import io.bluegreen.runtime.agent.ErrorClassifier.Classified;
+import io.bluegreen.runtime.agent.StepFailure;
 import io.bluegreen.schemas.common.FailureReason;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -14,10 +16,6 @@ import java.util.Set;
  */
 public final class AwsErrors {
 
-    /** A failure as a decision: why, whether to retry, the AWS code, and a message that says what to do. */
-    public record Classified(FailureReason reason, boolean retryable, String errorCode, String message) {
-    }
-
     private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "RequestLimitExceeded",
             "TooManyRequestsException", "RequestThrottled", "RequestThrottledException", "SlowDown",
             "PriorRequestNotComplete", "EC2ThrottledException");
@@ -30,6 +28,12 @@ public final class AwsErrors {
             "OptInRequired");
 
     private AwsErrors() {
+    }
+
+    /** A cluster (Aurora) or instance (RDS) that does not exist, with the code AWS gives for it. */
+    public static StepFailure notFound(boolean aurora, String message) {
+        return new StepFailure(FailureReason.NOT_FOUND, false, aurora ? "DBClusterNotFoundFault" : "DBInstanceNotFound",
+                message);
     }
 
     public static Optional<AwsServiceException> serviceException(Throwable error) {

@@ -7,10 +7,9 @@ import java.time.Duration;
  *
  * @param instanceClass   instance class of instances it creates when the command names none
  * @param pollInterval    pause between two looks at a resource that is still changing
- * @param waitSlice       longest time one record is worked on before the step is handed on as a continuation
  * @param stepTimeout     longest time a step may wait in all before it fails with TIMEOUT
  * @param logLinesPerPage lines asked per DownloadDBLogFilePortion call
  */
-public record AgentSettings(String instanceClass, Duration pollInterval, Duration waitSlice, Duration stepTimeout,
+public record AgentSettings(String instanceClass, Duration pollInterval, Duration stepTimeout,
                             int logLinesPerPage) {
 }

@@ -10,5 +10,5 @@ public interface AwsStep {
     /** What the step is doing, for messages ("cloning green-x from blue-y"). */
     String describe();
 
-    Progress advance();
+    Pass advance();
 }

@@ -1,5 +1,8 @@
 package io.bluegreen.aws.step;
 
+import io.bluegreen.aws.rds.AwsErrors;
+import io.bluegreen.runtime.agent.StepFailure;
+import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.aws.rds.DbResource;
 import io.bluegreen.aws.rds.EngineVersions;
 import io.bluegreen.aws.rds.RdsOperations;
@@ -46,18 +49,18 @@ final class CloneClusterStep implements AwsStep {
     }
 
     @Override
-    public Progress advance() {
+    public Pass advance() {
         ClusterRef source = command.getSource();
         boolean aurora = EngineVersions.isAurora(source.getEngine());
         if (aurora != (command.getMethod() == CloneMethod.AURORA_COPY_ON_WRITE)) {
-            throw new StepRefused(FailureReason.INVALID_REQUEST, "Clone method " + command.getMethod() + " does not fit engine "
+            throw new StepFailure(FailureReason.INVALID_REQUEST, false, "Clone method " + command.getMethod() + " does not fit engine "
                     + source.getEngine() + ": use AURORA_COPY_ON_WRITE for aurora-postgresql, RDS_SNAPSHOT for postgres");
         }
         String target = command.getTargetIdentifier();
         Optional<DbResource> existing = rds.resource(target, aurora);
         DbResource blue = null;
         if (existing.isEmpty()) {
-            blue = rds.resource(source.getIdentifier(), aurora).orElseThrow(() -> StepRefused.notFound(aurora,
+            blue = rds.resource(source.getIdentifier(), aurora).orElseThrow(() -> AwsErrors.notFound(aurora,
                     "Blue " + source.getIdentifier() + " does not exist: check the plan's identifier and region"));
         }
         return aurora ? auroraClone(existing, blue, target) : snapshotClone(existing, blue, target);
@@ -73,60 +76,60 @@ final class CloneClusterStep implements AwsStep {
         return group;
     }
 
-    private Progress auroraClone(Optional<DbResource> existing, DbResource blue, String target) {
+    private Pass auroraClone(Optional<DbResource> existing, DbResource blue, String target) {
         if (existing.isEmpty()) {
             rds.cloneAuroraCluster(command.getSource().getIdentifier(), target, greenGroup(blue));
             acted = true;
-            return Progress.waiting("creating copy-on-write clone " + target);
+            return Pass.waiting("creating copy-on-write clone " + target);
         }
         DbResource cluster = existing.get();
         String writer = writerOf(target);
         Optional<DbResource> instance = rds.instance(writer);
         if (instance.isEmpty()) {
             if (!cluster.available()) {
-                return Progress.waiting("clone " + target + " is " + cluster.status());
+                return Pass.waiting("clone " + target + " is " + cluster.status());
             }
             rds.createAuroraInstance(target, writer, instanceClass());
             acted = true;
-            return Progress.waiting("creating writer instance " + writer);
+            return Pass.waiting("creating writer instance " + writer);
         }
         if (!cluster.available() || !instance.get().available()) {
-            return Progress.waiting("clone " + target + " is " + cluster.status() + ", " + writer + " is " + instance.get().status());
+            return Pass.waiting("clone " + target + " is " + cluster.status() + ", " + writer + " is " + instance.get().status());
         }
         return done(cluster, CloneMethod.AURORA_COPY_ON_WRITE, List.of());
     }
 
-    private Progress snapshotClone(Optional<DbResource> existing, DbResource blue, String target) {
+    private Pass snapshotClone(Optional<DbResource> existing, DbResource blue, String target) {
         String snapshot = seedSnapshotOf(target);
         if (existing.isPresent()) {
             DbResource instance = existing.get();
             return instance.available() ? done(instance, CloneMethod.RDS_SNAPSHOT, List.of(snapshot))
-                    : Progress.waiting(target + " is " + instance.status());
+                    : Pass.waiting(target + " is " + instance.status());
         }
         Optional<String> snapshotStatus = rds.snapshotStatus(snapshot, false);
         if (snapshotStatus.isEmpty()) {
             rds.createInstanceSnapshot(command.getSource().getIdentifier(), snapshot);
             acted = true;
-            return Progress.waiting("taking snapshot " + snapshot + " of " + command.getSource().getIdentifier());
+            return Pass.waiting("taking snapshot " + snapshot + " of " + command.getSource().getIdentifier());
         }
         if (!"available".equals(snapshotStatus.get())) {
-            return Progress.waiting("snapshot " + snapshot + " is " + snapshotStatus.get());
+            return Pass.waiting("snapshot " + snapshot + " is " + snapshotStatus.get());
         }
         rds.restoreInstanceFromSnapshot(snapshot, target, instanceClass(), greenGroup(blue));
         acted = true;
-        return Progress.waiting("restoring " + target + " from snapshot " + snapshot);
+        return Pass.waiting("restoring " + target + " from snapshot " + snapshot);
     }
 
     private String instanceClass() {
         return command.getInstanceClass() != null ? command.getInstanceClass() : settings.instanceClass();
     }
 
-    private Progress done(DbResource green, CloneMethod method, List<String> snapshots) {
-        ClusterRef ref = StepContext.withEndpoint(command.getSource(), green.identifier(), green.host(), green.port());
+    private Pass done(DbResource green, CloneMethod method, List<String> snapshots) {
+        ClusterRef ref = AwsSteps.withEndpoint(command.getSource(), green.identifier(), green.host(), green.port());
         ClusterReady ready = ClusterReady.newBuilder().setUpgradeId(context.upgradeId()).setCausationId(context.commandId())
                 .setStep(context.step()).setAttempt(context.attempt()).setOccurredAt(context.now())
                 .setCluster(ref).setEngineVersion(green.engineVersion()).setMethod(method).setSnapshots(snapshots).build();
-        return new Progress.Done(ready);
+        return new Pass.Done(ready);
     }
 
     boolean acted() {

@@ -1,12 +1,14 @@
 package io.bluegreen.aws.step;
 
+import io.bluegreen.runtime.agent.StepFailure;
+import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.aws.rds.DbResource;
 import io.bluegreen.aws.rds.EngineVersions;
 import io.bluegreen.aws.rds.RdsOperations;
 import io.bluegreen.schemas.command.aws.CreateCluster;
 import io.bluegreen.schemas.common.FailureReason;
-import io.bluegreen.schemas.credentials.Credentials;
-import io.bluegreen.schemas.credentials.CredentialsResolver;
+import io.bluegreen.runtime.credentials.Credentials;
+import io.bluegreen.runtime.credentials.CredentialsResolver;
 import io.bluegreen.schemas.result.ClusterReady;
 
 import java.util.Optional;
@@ -38,7 +40,7 @@ final class CreateClusterStep implements AwsStep {
     }
 
     @Override
-    public Progress advance() {
+    public Pass advance() {
         boolean aurora = EngineVersions.isAurora(command.getSource().getEngine());
         String id = command.getTargetIdentifier();
         String instanceClass = command.getInstanceClass() != null ? command.getInstanceClass() : settings.instanceClass();
@@ -53,7 +55,7 @@ final class CreateClusterStep implements AwsStep {
             } else {
                 rds.createPostgresInstance(id, command.getEngineVersion(), instanceClass, login.username(), login.password(), group);
             }
-            return Progress.waiting("creating " + id);
+            return Pass.waiting("creating " + id);
         }
         DbResource green = existing.get();
         if (aurora) {
@@ -61,21 +63,21 @@ final class CreateClusterStep implements AwsStep {
             Optional<DbResource> instance = rds.instance(writer);
             if (instance.isEmpty()) {
                 if (!green.available()) {
-                    return Progress.waiting(id + " is " + green.status());
+                    return Pass.waiting(id + " is " + green.status());
                 }
                 rds.createAuroraInstance(id, writer, instanceClass);
-                return Progress.waiting("creating writer instance " + writer);
+                return Pass.waiting("creating writer instance " + writer);
             }
             if (!instance.get().available()) {
-                return Progress.waiting(writer + " is " + instance.get().status());
+                return Pass.waiting(writer + " is " + instance.get().status());
             }
         }
         if (!green.available()) {
-            return Progress.waiting(id + " is " + green.status());
+            return Pass.waiting(id + " is " + green.status());
         }
-        return new Progress.Done(ClusterReady.newBuilder().setUpgradeId(context.upgradeId()).setCausationId(context.commandId())
+        return new Pass.Done(ClusterReady.newBuilder().setUpgradeId(context.upgradeId()).setCausationId(context.commandId())
                 .setStep(context.step()).setAttempt(context.attempt()).setOccurredAt(context.now())
-                .setCluster(StepContext.withEndpoint(command.getSource(), id, green.host(), green.port()))
+                .setCluster(AwsSteps.withEndpoint(command.getSource(), id, green.host(), green.port()))
                 .setEngineVersion(green.engineVersion()).build());
     }
 
@@ -83,7 +85,7 @@ final class CreateClusterStep implements AwsStep {
         try {
             return EngineVersions.major(version);
         } catch (RuntimeException e) {
-            throw new StepRefused(FailureReason.INVALID_REQUEST, "Engine version '" + version + "' is not a version (e.g. 17.9)");
+            throw new StepFailure(FailureReason.INVALID_REQUEST, false, "Engine version '" + version + "' is not a version (e.g. 17.9)");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.bluegreen.aws.step;
 
+import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.aws.rds.DbResource;
 import io.bluegreen.aws.rds.EngineVersions;
 import io.bluegreen.aws.rds.RdsOperations;
@@ -31,7 +32,7 @@ final class DeleteClusterStep implements AwsStep {
     }
 
     @Override
-    public Progress advance() {
+    public Pass advance() {
         boolean aurora = EngineVersions.isAurora(command.getCluster().getEngine());
         String id = command.getCluster().getIdentifier();
         Optional<DbResource> resource = rds.resource(id, aurora);
@@ -45,7 +46,7 @@ final class DeleteClusterStep implements AwsStep {
                         acted = true;
                     }
                 }
-                return Progress.waiting("deleting the instances of " + id + ": " + r.members());
+                return Pass.waiting("deleting the instances of " + id + ": " + r.members());
             }
             if (!"deleting".equals(r.status())) {
                 if (aurora) {
@@ -55,12 +56,12 @@ final class DeleteClusterStep implements AwsStep {
                 }
                 acted = true;
             }
-            return Progress.waiting(id + " is deleting");
+            return Pass.waiting(id + " is deleting");
         }
         for (String snapshot : command.getSnapshots()) {
             rds.deleteSnapshot(snapshot, aurora);
         }
-        return new Progress.Done(context.succeeded(id + " is deleted" + (command.getSnapshots().isEmpty() ? ""
+        return new Pass.Done(context.succeeded(id + " is deleted" + (command.getSnapshots().isEmpty() ? ""
                 : " with snapshots " + command.getSnapshots()), !acted, Map.of("identifier", id)));
     }
 }

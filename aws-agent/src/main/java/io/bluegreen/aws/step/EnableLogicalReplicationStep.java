@@ -1,5 +1,8 @@
 package io.bluegreen.aws.step;
 
+import io.bluegreen.runtime.agent.StepFailure;
+import io.bluegreen.aws.rds.AwsErrors;
+import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.aws.rds.DbResource;
 import io.bluegreen.aws.rds.EngineVersions;
 import io.bluegreen.aws.rds.RdsOperations;
@@ -31,10 +34,10 @@ final class EnableLogicalReplicationStep implements AwsStep {
     }
 
     @Override
-    public Progress advance() {
+    public Pass advance() {
         boolean aurora = EngineVersions.isAurora(command.getCluster().getEngine());
         String id = command.getCluster().getIdentifier();
-        DbResource resource = rds.resource(id, aurora).orElseThrow(() -> StepRefused.notFound(aurora,
+        DbResource resource = rds.resource(id, aurora).orElseThrow(() -> AwsErrors.notFound(aurora,
                 (aurora ? "Aurora cluster " : "RDS instance ") + id + " does not exist in " + command.getCluster().getRegion()
                         + ": check the plan's Blue identifier, region and engine"));
         int major = resource.engineMajor();
@@ -43,27 +46,27 @@ final class EnableLogicalReplicationStep implements AwsStep {
         acted |= rds.ensureLogicalReplicationGroup(group, EngineVersions.family(command.getCluster().getEngine(), major), aurora);
         if (!group.equals(resource.parameterGroup())) {
             if (!resource.available()) {
-                return Progress.waiting(id + " is " + resource.status() + "; the parameter group is attached once it is available");
+                return Pass.waiting(id + " is " + resource.status() + "; the parameter group is attached once it is available");
             }
             rds.attachParameterGroup(resource, group);
             acted = true;
-            return Progress.waiting("attaching parameter group " + group + " to " + id);
+            return Pass.waiting("attaching parameter group " + group + " to " + id);
         }
-        String writer = resource.writerInstance().orElseThrow(() -> new StepRefused(FailureReason.PRECONDITION_FAILED,
+        String writer = resource.writerInstance().orElseThrow(() -> new StepFailure(FailureReason.PRECONDITION_FAILED, false,
                 "Aurora cluster " + id + " has no writer instance: add one, then retry"));
         DbResource writerInstance = aurora ? rds.instance(writer).orElse(resource) : resource;
         if (!resource.available() || !writerInstance.available()) {
-            return Progress.waiting(id + " is " + resource.status() + ", writer " + writer + " is " + writerInstance.status());
+            return Pass.waiting(id + " is " + resource.status() + ", writer " + writer + " is " + writerInstance.status());
         }
         if ("pending-reboot".equals(resource.parameterApplyStatus())) {
             rds.reboot(writer);
             acted = true;
-            return Progress.waiting("rebooting " + writer + " so rds.logical_replication takes effect");
+            return Pass.waiting("rebooting " + writer + " so rds.logical_replication takes effect");
         }
         if (!"in-sync".equals(resource.parameterApplyStatus())) {
-            return Progress.waiting("parameter group " + group + " is " + resource.parameterApplyStatus() + " on " + writer);
+            return Pass.waiting("parameter group " + group + " is " + resource.parameterApplyStatus() + " on " + writer);
         }
-        return new Progress.Done(context.succeeded("logical replication is on for " + id + " (parameter group " + group + ")",
+        return new Pass.Done(context.succeeded("logical replication is on for " + id + " (parameter group " + group + ")",
                 !acted, Map.of("parameterGroup", group, "identifier", id, "writerInstance", writer)));
     }
 }

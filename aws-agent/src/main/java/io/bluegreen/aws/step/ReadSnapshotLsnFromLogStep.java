@@ -1,5 +1,8 @@
 package io.bluegreen.aws.step;
 
+import io.bluegreen.runtime.agent.StepFailure;
+import io.bluegreen.aws.rds.AwsErrors;
+import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.aws.lsn.StartupLogParser;
 import io.bluegreen.aws.rds.DbResource;
 import io.bluegreen.aws.rds.EngineVersions;
@@ -36,15 +39,15 @@ final class ReadSnapshotLsnFromLogStep implements AwsStep {
     }
 
     @Override
-    public Progress advance() {
+    public Pass advance() {
         boolean aurora = EngineVersions.isAurora(command.getCluster().getEngine());
         String id = command.getCluster().getIdentifier();
-        DbResource green = rds.resource(id, aurora).orElseThrow(() -> StepRefused.notFound(aurora,
+        DbResource green = rds.resource(id, aurora).orElseThrow(() -> AwsErrors.notFound(aurora,
                 "Green " + id + " does not exist: clone it first"));
-        String instance = green.writerInstance().orElseThrow(() -> new StepRefused(FailureReason.PRECONDITION_FAILED,
+        String instance = green.writerInstance().orElseThrow(() -> new StepFailure(FailureReason.PRECONDITION_FAILED, false,
                 "Green " + id + " has no writer instance yet"));
         if (!green.available()) {
-            return Progress.waiting("Green " + id + " is " + green.status() + "; its log is read once it is available");
+            return Pass.waiting("Green " + id + " is " + green.status() + "; its log is read once it is available");
         }
         List<String> files = rds.logFiles(instance);
         StringBuilder log = new StringBuilder();
@@ -54,8 +57,8 @@ final class ReadSnapshotLsnFromLogStep implements AwsStep {
                 log.append('\n');
             }
         }
-        StartupLogParser.SnapshotLsn found = StartupLogParser.parse(log.toString()).orElseThrow(() -> new StepRefused(
-                FailureReason.PRECONDITION_FAILED, "No first recovery with an end-of-WAL line ('invalid record length at') in "
+        StartupLogParser.SnapshotLsn found = StartupLogParser.parse(log.toString()).orElseThrow(() -> new StepFailure(
+                FailureReason.PRECONDITION_FAILED, false, "No first recovery with an end-of-WAL line ('invalid record length at') in "
                 + files.size() + " log file(s) of " + instance + ": the log may have rotated away, or " + id
                 + " was upgraded or not made by a clone. Read the LSN another way (AURORA_FUNCTION on Aurora, "
                 + "CURRENT_LSN_FENCED with Blue's writes fenced) or recreate the clone"));
@@ -63,6 +66,6 @@ final class ReadSnapshotLsnFromLogStep implements AwsStep {
                 .setCausationId(context.commandId()).setStep(context.step()).setAttempt(context.attempt())
                 .setOccurredAt(context.now()).setLsn(found.lsn().toString()).setMethod(SnapshotLsnMethod.STARTUP_LOG)
                 .setEvidence(found.evidence()).build();
-        return new Progress.Done(captured);
+        return new Pass.Done(captured);
     }
 }

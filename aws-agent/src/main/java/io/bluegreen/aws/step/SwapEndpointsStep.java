@@ -1,5 +1,8 @@
 package io.bluegreen.aws.step;
 
+import io.bluegreen.aws.rds.AwsErrors;
+import io.bluegreen.runtime.agent.StepFailure;
+import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.aws.rds.DbResource;
 import io.bluegreen.aws.rds.EngineVersions;
 import io.bluegreen.aws.rds.RdsOperations;
@@ -37,13 +40,13 @@ final class SwapEndpointsStep implements AwsStep {
     }
 
     @Override
-    public Progress advance() {
+    public Pass advance() {
         boolean aurora = EngineVersions.isAurora(command.getGreen().getEngine());
         String blueId = command.getBlue().getIdentifier();
         String greenId = command.getGreen().getIdentifier();
         if (!command.getRenameIdentifiers()) {
             DbResource green = rds.resource(greenId, aurora).orElseThrow(() -> missing(greenId));
-            return green.available() ? done(green, null) : Progress.waiting(greenId + " is " + green.status());
+            return green.available() ? done(green, null) : Pass.waiting(greenId + " is " + green.status());
         }
         String oldId = oldIdentifier(blueId);
         Optional<DbResource> blue = rds.resource(blueId, aurora);
@@ -53,32 +56,32 @@ final class SwapEndpointsStep implements AwsStep {
             DbResource b = blue.orElseThrow(() -> missing(blueId));
             green.orElseThrow(() -> missing(greenId));
             if (!b.available()) {
-                return Progress.waiting(blueId + " is " + b.status());
+                return Pass.waiting(blueId + " is " + b.status());
             }
             rds.rename(b, oldId);
-            return Progress.waiting("renaming Blue " + blueId + " to " + oldId);
+            return Pass.waiting("renaming Blue " + blueId + " to " + oldId);
         }
         if (green.isPresent()) {
             if (blue.isPresent()) {
-                return Progress.waiting(blueId + " is still being renamed to " + oldId);
+                return Pass.waiting(blueId + " is still being renamed to " + oldId);
             }
             if (!green.get().available()) {
-                return Progress.waiting(greenId + " is " + green.get().status());
+                return Pass.waiting(greenId + " is " + green.get().status());
             }
             rds.rename(green.get(), blueId);
-            return Progress.waiting("renaming Green " + greenId + " to " + blueId);
+            return Pass.waiting("renaming Green " + greenId + " to " + blueId);
         }
-        DbResource swapped = blue.orElseThrow(() -> new StepRefused(FailureReason.PRECONDITION_FAILED,
+        DbResource swapped = blue.orElseThrow(() -> new StepFailure(FailureReason.PRECONDITION_FAILED, false,
                 "Neither " + greenId + " nor " + blueId + " exists while " + oldId + " does: Green was deleted during the swap"));
-        return swapped.available() ? done(swapped, oldId) : Progress.waiting(blueId + " (Green) is " + swapped.status());
+        return swapped.available() ? done(swapped, oldId) : Pass.waiting(blueId + " (Green) is " + swapped.status());
     }
 
-    private StepRefused missing(String id) {
-        return StepRefused.notFound(EngineVersions.isAurora(command.getGreen().getEngine()), id + " does not exist: cannot repoint");
+    private StepFailure missing(String id) {
+        return AwsErrors.notFound(EngineVersions.isAurora(command.getGreen().getEngine()), id + " does not exist: cannot repoint");
     }
 
-    private Progress done(DbResource green, String oldBlue) {
-        return new Progress.Done(EndpointsSwapped.newBuilder().setUpgradeId(context.upgradeId())
+    private Pass done(DbResource green, String oldBlue) {
+        return new Pass.Done(EndpointsSwapped.newBuilder().setUpgradeId(context.upgradeId())
                 .setCausationId(context.commandId()).setStep(context.step()).setAttempt(context.attempt())
                 .setOccurredAt(context.now()).setWriterHost(green.host()).setWriterPort(green.port() == null ? 0 : green.port())
                 .setIdentifier(green.identifier()).setOldBlueIdentifier(oldBlue).build());

@@ -1,5 +1,8 @@
 package io.bluegreen.aws.step;
 
+import io.bluegreen.aws.rds.AwsErrors;
+import io.bluegreen.runtime.agent.StepFailure;
+import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.aws.rds.DbResource;
 import io.bluegreen.aws.rds.EngineVersions;
 import io.bluegreen.aws.rds.RdsOperations;
@@ -30,7 +33,7 @@ final class UpgradeEngineStep implements AwsStep {
     }
 
     @Override
-    public Progress advance() {
+    public Pass advance() {
         boolean aurora = EngineVersions.isAurora(command.getCluster().getEngine());
         String id = command.getCluster().getIdentifier();
         String target = command.getTargetVersion();
@@ -38,33 +41,33 @@ final class UpgradeEngineStep implements AwsStep {
         try {
             targetMajor = EngineVersions.major(target);
         } catch (RuntimeException e) {
-            throw new StepRefused(FailureReason.INVALID_REQUEST, "Target version '" + target + "' is not an engine version "
+            throw new StepFailure(FailureReason.INVALID_REQUEST, false, "Target version '" + target + "' is not an engine version "
                     + "(e.g. 17.9)");
         }
-        DbResource green = rds.resource(id, aurora).orElseThrow(() -> StepRefused.notFound(aurora,
+        DbResource green = rds.resource(id, aurora).orElseThrow(() -> AwsErrors.notFound(aurora,
                 "Green " + id + " does not exist: clone it first"));
         if (target.equals(green.engineVersion())) {
-            return green.available() ? done(green) : Progress.waiting(id + " runs " + target + " and is " + green.status());
+            return green.available() ? done(green) : Pass.waiting(id + " runs " + target + " and is " + green.status());
         }
         if (green.pendingEngineVersion().filter(target::equals).isPresent() || !green.available()) {
-            return Progress.waiting(id + " is " + green.status() + " (engine " + green.engineVersion() + " -> " + target + ")");
+            return Pass.waiting(id + " is " + green.status() + " (engine " + green.engineVersion() + " -> " + target + ")");
         }
         if (green.engineMajor() > targetMajor) {
-            throw new StepRefused(FailureReason.INVALID_REQUEST, id + " runs " + green.engineVersion()
+            throw new StepFailure(FailureReason.INVALID_REQUEST, false, id + " runs " + green.engineVersion()
                     + ", newer than the target " + target + ": a downgrade is impossible; fix the plan's target version");
         }
         String group = command.getParameterGroupName() != null ? command.getParameterGroupName()
                 : EngineVersions.logicalReplicationGroup(command.getCluster().getEngine(), targetMajor);
         rds.ensureLogicalReplicationGroup(group, EngineVersions.family(command.getCluster().getEngine(), targetMajor), aurora);
         rds.upgradeEngine(green, target, group);
-        return Progress.waiting("upgrade of " + id + " from " + green.engineVersion() + " to " + target + " requested");
+        return Pass.waiting("upgrade of " + id + " from " + green.engineVersion() + " to " + target + " requested");
     }
 
-    private Progress done(DbResource green) {
-        return new Progress.Done(EngineUpgraded.newBuilder().setUpgradeId(context.upgradeId())
+    private Pass done(DbResource green) {
+        return new Pass.Done(EngineUpgraded.newBuilder().setUpgradeId(context.upgradeId())
                 .setCausationId(context.commandId()).setStep(context.step()).setAttempt(context.attempt())
                 .setOccurredAt(context.now())
-                .setCluster(StepContext.withEndpoint(command.getCluster(), green.identifier(), green.host(), green.port()))
+                .setCluster(AwsSteps.withEndpoint(command.getCluster(), green.identifier(), green.host(), green.port()))
                 .setEngineVersion(green.engineVersion()).build());
     }
 }

@@ -1,5 +1,6 @@
 package io.bluegreen.aws.rds;
 
+import io.bluegreen.runtime.agent.ErrorClassifier;
 import io.bluegreen.schemas.common.FailureReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,7 +42,7 @@ class AwsErrorsTest {
             "InternalFailure, 500, UNREACHABLE, true",
     })
     void classifiesByErrorCode(String code, int status, FailureReason reason, boolean retryable) {
-        AwsErrors.Classified classified = AwsErrors.classify(aws(code, status), "cloning green");
+        ErrorClassifier.Classified classified = AwsErrors.classify(aws(code, status), "cloning green");
         assertEquals(reason, classified.reason());
         assertEquals(retryable, classified.retryable());
         assertEquals(code, classified.errorCode());
@@ -57,14 +58,14 @@ class AwsErrorsTest {
 
     @Test
     void anUnreachableEndpointIsRetryable() {
-        AwsErrors.Classified classified = AwsErrors.classify(SdkClientException.create("Connection refused"), "describing");
+        ErrorClassifier.Classified classified = AwsErrors.classify(SdkClientException.create("Connection refused"), "describing");
         assertEquals(FailureReason.UNREACHABLE, classified.reason());
         assertTrue(classified.retryable());
     }
 
     @Test
     void somethingUnknownIsPermanentAndNamed() {
-        AwsErrors.Classified classified = AwsErrors.classify(new IllegalArgumentException("bad"), "upgrading");
+        ErrorClassifier.Classified classified = AwsErrors.classify(new IllegalArgumentException("bad"), "upgrading");
         assertEquals(FailureReason.INTERNAL, classified.reason());
         assertFalse(classified.retryable());
         assertTrue(classified.message().contains("IllegalArgumentException: bad"));

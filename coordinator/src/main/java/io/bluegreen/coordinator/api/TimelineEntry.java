@@ -1,5 +1,7 @@
 package io.bluegreen.coordinator.api;
 
+import io.bluegreen.schemas.event.CommandResent;
+import io.bluegreen.schemas.event.StepProgressed;
 import io.micronaut.serde.annotation.Serdeable;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
@@ -9,6 +11,19 @@ import org.apache.avro.specific.SpecificRecord;
 public record TimelineEntry(String at, String event, String detail) {
 
     public static TimelineEntry of(SpecificRecord event) {
+        GenericRecord fields = (GenericRecord) event;
+        return new TimelineEntry(String.valueOf(fields.get("occurredAt")), event.getSchema().getName(), detail(event));
+    }
+
+    private static String detail(SpecificRecord event) {
+        if (event instanceof StepProgressed p) {
+            return step(p.getStep(), p.getDatabase()) + " (command " + p.getCommandId() + ") in progress: " + p.getDetail()
+                    + (p.getPercent() == null ? "" : " (" + p.getPercent() + "%)") + "; deadline now " + p.getDeadline();
+        }
+        if (event instanceof CommandResent r) {
+            return step(r.getStep(), r.getDatabase()) + " (command " + r.getCommandId() + ") had no answer by its deadline: "
+                    + "re-sent with the same id (re-send " + r.getResend() + "), new deadline " + r.getDeadline();
+        }
         GenericRecord fields = (GenericRecord) event;
         StringBuilder detail = new StringBuilder();
         for (org.apache.avro.Schema.Field field : event.getSchema().getFields()) {
@@ -21,6 +36,10 @@ public record TimelineEntry(String at, String event, String detail) {
                 detail.append(detail.length() == 0 ? "" : ", ").append(name).append('=').append(value);
             }
         }
-        return new TimelineEntry(String.valueOf(fields.get("occurredAt")), event.getSchema().getName(), detail.toString());
+        return detail.toString();
+    }
+
+    private static String step(String step, String database) {
+        return database == null ? step : step + " on database " + database;
     }
 }

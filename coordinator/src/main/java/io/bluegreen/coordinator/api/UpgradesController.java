@@ -1,8 +1,17 @@
 package io.bluegreen.coordinator.api;
 
-import io.bluegreen.coordinator.saga.SagaRefusal;
-import io.bluegreen.coordinator.service.UnknownUpgradeException;
-import io.bluegreen.coordinator.service.Upgrades;
+import io.bluegreen.coordinator.fleet.FleetSettings;
+import io.bluegreen.coordinator.fleet.ReadView;
+import io.bluegreen.coordinator.fleet.RequestGateway;
+import io.bluegreen.coordinator.fleet.UpgradeKey;
+import io.bluegreen.coordinator.saga.Saga;
+import io.bluegreen.schemas.common.UpgradePlan;
+import io.bluegreen.schemas.common.UserDecision;
+import io.bluegreen.schemas.request.DecideUpgrade;
+import io.bluegreen.schemas.request.RequestAnswered;
+import io.bluegreen.schemas.request.StartUpgrade;
+import io.bluegreen.schemas.serde.MessageCodec;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -12,86 +21,132 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.serde.annotation.Serdeable;
 
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * The REST API: submit a plan, watch upgrades and their audit trail, approve a switchover, retry or roll back.
+ * The REST API of any coordinator instance: reads come from this instance's view of the whole fleet; a plan, an
+ * approval, a retry or a rollback goes to the instance that owns the upgrade's partition, and the answer comes back
+ * once it is committed.
  */
 @Controller("/upgrades")
 public class UpgradesController {
 
-    private final Upgrades upgrades;
+    private final ReadView view;
+    private final RequestGateway gateway;
+    private final Saga saga;
+    private final FleetSettings settings;
+    private final Clock clock = Clock.systemUTC();
 
-    public UpgradesController(Upgrades upgrades) {
-        this.upgrades = upgrades;
+    public UpgradesController(ReadView view, RequestGateway gateway, Saga saga, FleetSettings settings) {
+        this.view = view;
+        this.gateway = gateway;
+        this.saga = saga;
+        this.settings = settings;
     }
 
     @Post
-    HttpResponse<UpgradeView> submit(@Body PlanRequest request) {
+    HttpResponse<?> submit(@Body PlanRequest request) {
         String id = request.upgradeId() == null || request.upgradeId().isBlank()
                 ? "upg-" + UUID.randomUUID().toString().substring(0, 8) : request.upgradeId();
-        boolean existed = upgrades.find(id).isPresent();
-        Upgrades.Upgrade upgrade = upgrades.start(id, request.toPlan(),
-                request.requestedBy() == null ? "api" : request.requestedBy());
-        UpgradeView view = view(upgrade);
-        return existed ? HttpResponse.ok(view) : HttpResponse.created(view);
+        UpgradePlan plan = request.toPlan();
+        String by = request.requestedBy() == null ? "api" : request.requestedBy();
+        saga.start(id, plan, by, clock.instant()); // validates the plan; the owner decides again, this only answers early
+        StartUpgrade start = new StartUpgrade(id, UUID.randomUUID().toString(), clock.instant(), plan, by);
+        int size = MessageCodec.standard().encode(start).length;
+        if (size > settings.maxEventBytes()) {
+            throw new IllegalArgumentException("The plan is " + size + " bytes encoded, over the limit of "
+                    + settings.maxEventBytes() + " bytes (bluegreen.coordinator.max-event-bytes): shorten it");
+        }
+        RequestAnswered answer = gateway.ask(UpgradeKey.of(plan), start.getRequestId(), start);
+        return switch (answer.getOutcome()) {
+            case ACCEPTED -> HttpResponse.created(view(id));
+            case UNCHANGED -> HttpResponse.ok(view(id));
+            default -> refusal(answer);
+        };
     }
 
     @Get
     List<UpgradeView> list() {
-        return upgrades.all().stream().map(UpgradesController::view)
+        return view.all().stream().map(UpgradesController::view)
                 .sorted(Comparator.comparing(UpgradeView::upgradeId)).toList();
     }
 
     @Get("/{id}")
     UpgradeView get(String id) {
-        return view(upgrades.find(id).orElseThrow(() -> new UnknownUpgradeException(id)));
+        return view(id);
     }
 
     @Get("/{id}/events")
     List<TimelineEntry> events(String id) {
-        return upgrades.find(id).orElseThrow(() -> new UnknownUpgradeException(id)).events().stream()
-                .map(TimelineEntry::of).toList();
+        return entry(id).events().stream().map(TimelineEntry::of).toList();
     }
 
     @Post("/{id}/approve")
-    UpgradeView approve(String id, @Body Decide decide) {
-        return view(upgrades.approve(id, decide.who()));
+    HttpResponse<?> approve(String id, @Body Decide decide) {
+        return decide(id, UserDecision.APPROVE, decide, null);
     }
 
     @Post("/{id}/retry")
-    UpgradeView retry(String id, @Body Decide decide) {
-        return view(upgrades.retry(id, decide.who()));
+    HttpResponse<?> retry(String id, @Body Decide decide) {
+        return decide(id, UserDecision.RETRY, decide, null);
     }
 
     @Post("/{id}/rollback")
-    UpgradeView rollback(String id, @Body Decide decide) {
-        return view(upgrades.rollback(id, decide.reason() == null ? "requested" : decide.reason(), decide.who()));
+    HttpResponse<?> rollback(String id, @Body Decide decide) {
+        return decide(id, UserDecision.ROLLBACK, decide, decide.reason() == null ? "requested" : decide.reason());
     }
 
-    private static UpgradeView view(Upgrades.Upgrade upgrade) {
-        return UpgradeView.of(upgrade.state(), upgrade.events(), upgrade.progress());
+    private HttpResponse<?> decide(String id, UserDecision decision, Decide decide, @Nullable String reason) {
+        ReadView.Entry entry = entry(id);
+        DecideUpgrade request = new DecideUpgrade(id, UUID.randomUUID().toString(), clock.instant(), decision,
+                decide.who(), reason);
+        RequestAnswered answer = gateway.ask(entry.key(), request.getRequestId(), request);
+        return answer.getOutcome() == io.bluegreen.schemas.common.RequestOutcome.ACCEPTED ? HttpResponse.ok(view(id))
+                : refusal(answer);
     }
 
-    /** An error body: what went wrong and what to do. */
+    private ReadView.Entry entry(String id) {
+        return view.find(id).orElseThrow(() -> new UnknownUpgradeException(id));
+    }
+
+    private UpgradeView view(String id) {
+        return view(entry(id));
+    }
+
+    private static UpgradeView view(ReadView.Entry entry) {
+        return UpgradeView.of(entry.state(), entry.events());
+    }
+
+    private static HttpResponse<Problem> refusal(RequestAnswered answer) {
+        return switch (answer.getOutcome()) {
+            case CONFLICT -> HttpResponse.<Problem>status(HttpStatus.CONFLICT)
+                    .body(new Problem("conflict", answer.getMessage(), answer.getActiveUpgradeId()));
+            case NOT_FOUND -> HttpResponse.<Problem>notFound().body(new Problem("not_found", answer.getMessage(), null));
+            default -> HttpResponse.<Problem>badRequest().body(new Problem("invalid_plan", answer.getMessage(), null));
+        };
+    }
+
+    /** An error body: what went wrong and what to do; on a conflict, the upgrade already active on the same Blue. */
     @Serdeable
-    public record Problem(String error, String message) {
-    }
-
-    @Error(exception = SagaRefusal.class)
-    HttpResponse<Problem> refused(SagaRefusal e) {
-        return HttpResponse.<Problem>status(HttpStatus.CONFLICT).body(new Problem("conflict", e.getMessage()));
+    public record Problem(String error, String message, @Nullable String activeUpgradeId) {
     }
 
     @Error(exception = UnknownUpgradeException.class)
     HttpResponse<Problem> unknown(UnknownUpgradeException e) {
-        return HttpResponse.<Problem>notFound().body(new Problem("not_found", e.getMessage()));
+        return HttpResponse.<Problem>notFound().body(new Problem("not_found", e.getMessage(), null));
     }
 
     @Error(exception = IllegalArgumentException.class)
     HttpResponse<Problem> invalid(IllegalArgumentException e) {
-        return HttpResponse.<Problem>badRequest().body(new Problem("invalid_plan", e.getMessage()));
+        return HttpResponse.<Problem>badRequest().body(new Problem("invalid_plan", e.getMessage(), null));
+    }
+
+    @Error(exception = RequestGateway.NoAnswerException.class)
+    HttpResponse<Problem> unanswered(RequestGateway.NoAnswerException e) {
+        return HttpResponse.<Problem>status(HttpStatus.SERVICE_UNAVAILABLE)
+                .body(new Problem("unavailable", e.getMessage(), null));
     }
 }

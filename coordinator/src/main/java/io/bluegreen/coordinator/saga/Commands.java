@@ -1,6 +1,5 @@
 package io.bluegreen.coordinator.saga;
 
-import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.command.aws.CloneCluster;
 import io.bluegreen.schemas.command.aws.CreateCluster;
 import io.bluegreen.schemas.command.aws.DeleteCluster;
@@ -33,16 +32,18 @@ import io.bluegreen.schemas.common.SnapshotLsnMethod;
 import io.bluegreen.schemas.common.SwitchoverDatabase;
 import io.bluegreen.schemas.common.UpgradePlan;
 import io.bluegreen.schemas.common.VerifyMode;
+import org.apache.avro.specific.SpecificRecord;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import static io.bluegreen.coordinator.saga.Step.*;
+
 /**
- * Builds the command of a stage for one database (or for the upgrade) from the plan and what earlier steps
- * produced. Command ids are deterministic ({@code <upgrade>/<step>[|db]/<attempt>}): a coordinator that
+ * Builds the command of a step for one database (or for the upgrade) from the plan and what earlier steps
+ * produced (the typed state). Command ids are deterministic ({@code <upgrade>/<step>[|db]/<attempt>}): a coordinator that
  * re-sends after a crash sends the same id, and the agent answers it once.
  */
 public final class Commands {
@@ -80,10 +81,11 @@ public final class Commands {
     /** Green as far as it is known: identifier always; endpoint once a step reported it. */
     public static ClusterRef green(UpgradeState state) {
         UpgradePlan plan = state.plan();
+        UpgradeValues.Green reported = state.values().green();
         ClusterRef.Builder green = ClusterRef.newBuilder(plan.getBlue())
-                .setIdentifier(state.data().getOrDefault(Details.GREEN_IDENTIFIER, greenIdentifier(state.upgradeId(), plan)))
-                .setHost(state.data().get(Details.GREEN_HOST))
-                .setPort(state.data().containsKey(Details.GREEN_PORT) ? Integer.valueOf(state.data().get(Details.GREEN_PORT)) : null);
+                .setIdentifier(reported.identifier().orElse(greenIdentifier(state.upgradeId(), plan)))
+                .setHost(reported.host().orElse(null))
+                .setPort(reported.port().orElse(null));
         if (plan.getGreenCredentialsRef() != null) {
             green.setCredentialsRef(plan.getGreenCredentialsRef());
         }
@@ -102,60 +104,72 @@ public final class Commands {
         return Integer.parseInt(plan.getTargetVersion().split("\\.")[0]);
     }
 
-    static List<String> snapshots(UpgradeState state) {
-        String joined = state.data().getOrDefault(Details.SNAPSHOTS, "");
-        return joined.isBlank() ? List.of() : Arrays.asList(joined.split(","));
-    }
-
-    /** The command for a stage key; {@code database} is null for once-per-upgrade stages. */
-    public static Outbound build(UpgradeState state, String step, String database, String commandId, int attempt,
+    /**
+     * The command of a step; {@code database} is null for once-per-upgrade steps. Built the same way again for a
+     * re-send (same id and attempt).
+     */
+    public static Outbound build(UpgradeState state, Step step, String database, String commandId, int attempt,
                                  Instant now) {
         UpgradePlan plan = state.plan();
         String id = state.upgradeId();
         ReplicationNames names = database == null ? null : names(plan, database);
         boolean aurora = plan.getBlue().getEngine() == Engine.AURORA_POSTGRESQL;
         String replicationRef = plan.getReplicationCredentialsRef();
-        return switch (step) {
-            case "RunPreflight" -> pg(new RunPreflight(id, commandId, attempt, now, plan.getBlue(), null,
-                    plan.getDatabases(), targetMajor(plan), plan.getNamePrefix(), plan.getBlue().getIdentifier() != null));
-            case "EnableLogicalReplication" -> aws(new EnableLogicalReplication(id, commandId, attempt, now,
-                    plan.getBlue(), null));
-            case "CreatePublication" -> pg(new CreatePublication(id, commandId, attempt, now, blue(state, database), names, null));
-            case "CreateSlot" -> pg(new CreateSlot(id, commandId, attempt, now, blue(state, database), names));
-            case "CloneCluster" -> aws(new CloneCluster(id, commandId, attempt, now, plan.getBlue(),
-                    greenIdentifier(id, plan), aurora ? CloneMethod.AURORA_COPY_ON_WRITE : CloneMethod.RDS_SNAPSHOT, null, null));
-            case "CreateCluster" -> aws(new CreateCluster(id, commandId, attempt, now, green(state),
-                    greenIdentifier(id, plan), plan.getTargetVersion(), null));
-            case "ReadSnapshotLsn" -> pg(new ReadSnapshotLsn(id, commandId, attempt, now,
-                    greenDb(state, plan.getDatabases().get(0)), SnapshotLsnMethod.AURORA_FUNCTION));
-            case "ReadSnapshotLsnFromLog" -> aws(new ReadSnapshotLsnFromLog(id, commandId, attempt, now, green(state)));
-            case "DropClonedReplicationObjects" -> pg(new DropClonedReplicationObjects(id, commandId, attempt, now,
-                    greenDb(state, database), names));
-            case "UpgradeEngine" -> aws(new UpgradeEngine(id, commandId, attempt, now, green(state), plan.getTargetVersion(), null));
-            case "AdvanceSlot" -> pg(new AdvanceSlot(id, commandId, attempt, now, blue(state, database), names,
-                    requireData(state, Details.SNAPSHOT_LSN)));
-            case "AdvanceOrigin" -> pg(new AdvanceOrigin(id, commandId, attempt, now, greenDb(state, database),
-                    blue(state, database), names, requireData(state, Details.SNAPSHOT_LSN), replicationRef));
-            case "CreateSubscription" -> {
+        SpecificRecord command = switch (step) {
+            case RUN_PREFLIGHT -> new RunPreflight(id, commandId, attempt, now, plan.getBlue(), null,
+                    plan.getDatabases(), targetMajor(plan), plan.getNamePrefix(), plan.getBlue().getIdentifier() != null);
+            case ENABLE_LOGICAL_REPLICATION -> new EnableLogicalReplication(id, commandId, attempt, now,
+                    plan.getBlue(), null);
+            case CREATE_PUBLICATION -> new CreatePublication(id, commandId, attempt, now, blue(state, database), names, null);
+            case CREATE_SLOT -> new CreateSlot(id, commandId, attempt, now, blue(state, database), names);
+            case CLONE_CLUSTER -> new CloneCluster(id, commandId, attempt, now, plan.getBlue(),
+                    greenIdentifier(id, plan), aurora ? CloneMethod.AURORA_COPY_ON_WRITE : CloneMethod.RDS_SNAPSHOT, null, null);
+            case CREATE_CLUSTER -> new CreateCluster(id, commandId, attempt, now, green(state),
+                    greenIdentifier(id, plan), plan.getTargetVersion(), null);
+            case READ_SNAPSHOT_LSN -> new ReadSnapshotLsn(id, commandId, attempt, now,
+                    greenDb(state, plan.getDatabases().get(0)), SnapshotLsnMethod.AURORA_FUNCTION);
+            case READ_SNAPSHOT_LSN_FROM_LOG -> new ReadSnapshotLsnFromLog(id, commandId, attempt, now, green(state));
+            case DROP_CLONED_REPLICATION_OBJECTS -> new DropClonedReplicationObjects(id, commandId, attempt, now,
+                    greenDb(state, database), names);
+            case UPGRADE_ENGINE -> new UpgradeEngine(id, commandId, attempt, now, green(state), plan.getTargetVersion(), null);
+            case ADVANCE_SLOT -> new AdvanceSlot(id, commandId, attempt, now, blue(state, database), names,
+                    snapshotLsn(state));
+            case ADVANCE_ORIGIN -> new AdvanceOrigin(id, commandId, attempt, now, greenDb(state, database),
+                    blue(state, database), names, snapshotLsn(state), replicationRef);
+            case CREATE_SUBSCRIPTION -> {
                 boolean copy = plan.getStrategy() == io.bluegreen.schemas.common.Strategy.LOGICAL_COPY;
-                yield pg(new CreateSubscription(id, commandId, attempt, now, greenDb(state, database), blue(state, database),
-                        names, copy, copy, true, replicationRef));
+                yield new CreateSubscription(id, commandId, attempt, now, greenDb(state, database), blue(state, database),
+                        names, copy, copy, true, replicationRef);
             }
-            case "AwaitInitialCopy" -> pg(new AwaitInitialCopy(id, commandId, attempt, now, greenDb(state, database), names,
-                    INITIAL_COPY_TIMEOUT.toMillis()));
-            case PhasePlan.RUN_SWITCHOVER -> pg(runSwitchover(state, commandId, attempt, now));
-            case PhasePlan.RELEASE_FENCE -> pg(new UnfenceWrites(id, commandId, attempt, now, blue(state, database), true));
-            case "UnfenceWrites" -> pg(new UnfenceWrites(id, commandId, attempt, now, blue(state, database), false));
-            case "VerifyData" -> pg(new VerifyData(id, commandId, attempt, now, greenDb(state, database), blue(state, database),
-                    verifyMode(plan), true));
-            case "DropSubscription" -> pg(new DropSubscription(id, commandId, attempt, now, greenDb(state, database), names));
-            case "DropPublicationAndSlot" -> pg(new DropPublicationAndSlot(id, commandId, attempt, now, blue(state, database), names));
-            case "AnalyzeDatabase" -> pg(new AnalyzeDatabase(id, commandId, attempt, now, greenDb(state, database)));
+            case AWAIT_INITIAL_COPY -> new AwaitInitialCopy(id, commandId, attempt, now, greenDb(state, database), names,
+                    INITIAL_COPY_TIMEOUT.toMillis());
+            case RUN_SWITCHOVER -> runSwitchover(state, commandId, attempt, now);
+            case RELEASE_FENCE -> new UnfenceWrites(id, commandId, attempt, now, blue(state, database), true);
+            case UNFENCE_WRITES -> new UnfenceWrites(id, commandId, attempt, now, blue(state, database), false);
+            case VERIFY_DATA -> new VerifyData(id, commandId, attempt, now, greenDb(state, database), blue(state, database),
+                    verifyMode(plan), true);
+            case DROP_SUBSCRIPTION -> new DropSubscription(id, commandId, attempt, now, greenDb(state, database), names);
+            case DROP_PUBLICATION_AND_SLOT -> new DropPublicationAndSlot(id, commandId, attempt, now, blue(state, database), names);
+            case ANALYZE_DATABASE -> new AnalyzeDatabase(id, commandId, attempt, now, greenDb(state, database));
             // dispatched for the rename repoint only (the event repoint publishes Green's endpoint itself)
-            case "SwapEndpoints" -> aws(new SwapEndpoints(id, commandId, attempt, now, plan.getBlue(), green(state), true));
-            case "DeleteCluster" -> aws(new DeleteCluster(id, commandId, attempt, now, green(state), snapshots(state)));
-            default -> throw new IllegalArgumentException("No command for step " + step);
+            case SWAP_ENDPOINTS -> new SwapEndpoints(id, commandId, attempt, now, plan.getBlue(), green(state), true);
+            case DELETE_CLUSTER -> new DeleteCluster(id, commandId, attempt, now, green(state), snapshotsToDelete(state));
         };
+        return new Outbound(step.topic(), command);
+    }
+
+    /**
+     * The snapshots made for Green: those its clone reported, or, when an RDS snapshot clone was attempted and never
+     * answered, the seed snapshot it would have taken (the aws-agent names it {@code <green>-seed}); deleting a
+     * snapshot that does not exist succeeds.
+     */
+    static List<String> snapshotsToDelete(UpgradeState state) {
+        List<String> reported = state.values().green().snapshots();
+        boolean cloned = state.attempted().contains(new StepKey(CLONE_CLUSTER, null));
+        if (!reported.isEmpty() || !cloned || state.plan().getBlue().getEngine() == Engine.AURORA_POSTGRESQL) {
+            return reported;
+        }
+        return List.of(green(state).getIdentifier() + "-seed");
     }
 
     static VerifyMode verifyMode(UpgradePlan plan) {
@@ -175,19 +189,9 @@ public final class Commands {
                 plan.getVerifyBeforeRepoint() ? verifyMode(plan) : null, !plan.getVerifyBeforeRepoint());
     }
 
-    private static String requireData(UpgradeState state, String key) {
-        String value = state.data().get(key);
-        if (value == null) {
-            throw new IllegalStateException("Upgrade " + state.upgradeId() + " has no " + key + " yet");
-        }
-        return value;
+    private static String snapshotLsn(UpgradeState state) {
+        return state.values().snapshotLsn().orElseThrow(() -> new IllegalStateException("Upgrade " + state.upgradeId()
+                + " has no snapshot LSN yet: CAPTURING_SNAPSHOT_LSN must complete before the position is seeded"));
     }
 
-    private static Outbound pg(org.apache.avro.specific.SpecificRecord command) {
-        return new Outbound(Topics.PG_COMMANDS, command);
-    }
-
-    private static Outbound aws(org.apache.avro.specific.SpecificRecord command) {
-        return new Outbound(Topics.AWS_COMMANDS, command);
-    }
 }

@@ -1,5 +1,6 @@
 package io.bluegreen.coordinator.saga;
 
+import io.bluegreen.schemas.common.SnapshotLsnMethod;
 import io.bluegreen.schemas.result.ClusterReady;
 import io.bluegreen.schemas.result.DataVerified;
 import io.bluegreen.schemas.result.EndpointsSwapped;
@@ -15,26 +16,40 @@ import io.bluegreen.schemas.result.SwitchoverProven;
 import io.bluegreen.schemas.result.WritesFenced;
 import org.apache.avro.specific.SpecificRecord;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Turns a typed success result into the summary and details a {@code StepCompleted} event records: what the
- * audit trail shows and what later steps read back from the state.
+ * The codec between a typed success result and the {@code StepCompleted} event that records it. The released event
+ * keeps what a step produced as a string map ({@code details}); {@link #of} writes it from the typed result and
+ * {@link #read} reads it back, once, into the typed state ({@link UpgradeValues}, one {@link DatabaseState} per
+ * database), keyed by the step that was dispatched and its database. Nothing else reads the map.
  */
 public final class Details {
 
-    public static final String GREEN_IDENTIFIER = "greenIdentifier";
-    public static final String GREEN_HOST = "greenHost";
-    public static final String GREEN_PORT = "greenPort";
-    public static final String GREEN_ENGINE_VERSION = "greenEngineVersion";
-    public static final String SNAPSHOTS = "snapshots";
-    public static final String SNAPSHOT_LSN = "snapshotLsn";
-    public static final String SNAPSHOT_LSN_METHOD = "snapshotLsnMethod";
-    public static final String WRITER_HOST = "writerHost";
-    public static final String WRITER_PORT = "writerPort";
-    public static final String FENCED_AT = "fencedAt";
-    public static final String PROVEN_AT = "provenAt";
+    private static final String GREEN_IDENTIFIER = "greenIdentifier";
+    private static final String GREEN_HOST = "greenHost";
+    private static final String GREEN_PORT = "greenPort";
+    private static final String GREEN_ENGINE_VERSION = "greenEngineVersion";
+    private static final String SNAPSHOTS = "snapshots";
+    private static final String SNAPSHOT_LSN = "snapshotLsn";
+    private static final String SNAPSHOT_LSN_METHOD = "snapshotLsnMethod";
+    private static final String WRITER_HOST = "writerHost";
+    private static final String WRITER_PORT = "writerPort";
+    private static final String FENCED_AT = "fencedAt";
+    private static final String PROVEN_AT = "provenAt";
+    private static final String SLOT_LSN = "toLsn";
+    private static final String SUBSCRIPTION = "subscription";
+    private static final String DRAINED_LSN = "drainedLsn";
+    private static final String SEQUENCES = "sequences";
+    private static final String TERMINATED_SESSIONS = "terminatedSessions";
+
+    /** The typed state after a step's details were read. */
+    record Read(UpgradeValues values, Map<String, DatabaseState> databases) {
+    }
 
     /** A summary line and details. */
     public record Summary(String summary, Map<String, String> details) {
@@ -73,10 +88,10 @@ public final class Details {
                     + r.getFindings().size() + " finding(s)";
         } else if (result instanceof SlotAdvanced r) {
             d.put("slot", r.getSlot());
-            d.put("toLsn", r.getToLsn());
+            d.put(SLOT_LSN, r.getToLsn());
             summary = "slot " + r.getSlot() + " at " + r.getToLsn();
         } else if (result instanceof SubscriptionCreated r) {
-            d.put("subscription", r.getSubscription());
+            d.put(SUBSCRIPTION, r.getSubscription());
             d.putAll(r.getOptions());
             summary = "subscription " + r.getSubscription() + " created";
         } else if (result instanceof WritesFenced r) {
@@ -99,9 +114,9 @@ public final class Details {
             d.put(PROVEN_AT, Long.toString(r.getProvenAt().toEpochMilli()));
             r.getPartsMs().forEach((part, ms) -> d.put("part." + part, Long.toString(ms)));
             r.getDatabases().forEach(db -> {
-                d.put("drainedLsn|" + db.getDatabase(), db.getDrainedLsn());
-                d.put("sequences|" + db.getDatabase(), Integer.toString(db.getSequences()));
-                d.put("terminatedSessions|" + db.getDatabase(), Integer.toString(db.getTerminatedSessions()));
+                d.put(DRAINED_LSN + "|" + db.getDatabase(), db.getDrainedLsn());
+                d.put(SEQUENCES + "|" + db.getDatabase(), Integer.toString(db.getSequences()));
+                d.put(TERMINATED_SESSIONS + "|" + db.getDatabase(), Integer.toString(db.getTerminatedSessions()));
             });
             long fenced = r.getProvenAt().toEpochMilli() - r.getFencedAt().toEpochMilli();
             summary = "Blue fenced and drained, sequences synced on " + r.getDatabases().size() + " database(s): proven "
@@ -118,6 +133,65 @@ public final class Details {
             summary = result.getSchema().getName();
         }
         return new Summary(summary, d);
+    }
+
+    /** The typed state after {@code dispatch}'s step completed with {@code details}. */
+    static Read read(Dispatch dispatch, Map<String, String> details, UpgradeValues values,
+                     Map<String, DatabaseState> databases) {
+        Map<String, DatabaseState> dbs = new LinkedHashMap<>(databases);
+        UpgradeValues v = values;
+        switch (dispatch.step()) {
+            case CLONE_CLUSTER, CREATE_CLUSTER, UPGRADE_ENGINE -> {
+                UpgradeValues.Green green = v.green();
+                String snapshots = details.get(SNAPSHOTS);
+                v = v.withGreen(new UpgradeValues.Green(
+                        or(details.get(GREEN_IDENTIFIER), green.identifier()),
+                        or(details.get(GREEN_HOST), green.host()),
+                        or(details.get(GREEN_PORT), green.port().map(String::valueOf)).map(Integer::valueOf),
+                        or(details.get(GREEN_ENGINE_VERSION), green.engineVersion()),
+                        snapshots == null || snapshots.isBlank() ? green.snapshots() : List.of(snapshots.split(","))));
+            }
+            case READ_SNAPSHOT_LSN, READ_SNAPSHOT_LSN_FROM_LOG -> {
+                if (details.containsKey(SNAPSHOT_LSN)) {
+                    v = v.withSnapshotLsn(details.get(SNAPSHOT_LSN), SnapshotLsnMethod.valueOf(details.get(SNAPSHOT_LSN_METHOD)));
+                }
+            }
+            case ADVANCE_SLOT -> {
+                if (details.containsKey(SLOT_LSN)) {
+                    dbs.computeIfPresent(dispatch.database(), (db, s) -> s.withSlotAdvancedTo(details.get(SLOT_LSN)));
+                }
+            }
+            case CREATE_SUBSCRIPTION, ADVANCE_ORIGIN -> {
+                if (details.containsKey(SUBSCRIPTION)) {
+                    dbs.computeIfPresent(dispatch.database(), (db, s) -> s.withSubscription(details.get(SUBSCRIPTION)));
+                }
+            }
+            case RUN_SWITCHOVER -> {
+                if (details.containsKey(FENCED_AT) && details.containsKey(PROVEN_AT)) {
+                    v = v.withProof(Instant.ofEpochMilli(Long.parseLong(details.get(FENCED_AT))),
+                            Instant.ofEpochMilli(Long.parseLong(details.get(PROVEN_AT))));
+                }
+                dbs.replaceAll((db, s) -> details.containsKey(DRAINED_LSN + "|" + db)
+                        ? s.withHandover(details.get(DRAINED_LSN + "|" + db),
+                        Integer.parseInt(details.getOrDefault(SEQUENCES + "|" + db, "0")),
+                        Integer.parseInt(details.getOrDefault(TERMINATED_SESSIONS + "|" + db, "0")))
+                        : s);
+            }
+            case SWAP_ENDPOINTS -> {
+                if (details.containsKey(WRITER_HOST)) {
+                    v = v.withWriter(new UpgradeValues.Endpoint(details.get(WRITER_HOST),
+                            Integer.parseInt(details.get(WRITER_PORT))));
+                }
+            }
+            default -> {
+                // the step changes state only; its details are for the audit trail
+            }
+        }
+        return new Read(v, dbs);
+    }
+
+    private static Optional<String> or(String value, Optional<String> before) {
+        return value == null ? before : Optional.of(value);
     }
 
     private static void putIfPresent(Map<String, String> details, String key, Object value) {

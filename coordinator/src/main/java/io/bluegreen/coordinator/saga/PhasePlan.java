@@ -8,19 +8,47 @@ import io.bluegreen.schemas.common.UpgradePhase;
 import io.bluegreen.schemas.common.UpgradePlan;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import static io.bluegreen.coordinator.saga.Step.ADVANCE_ORIGIN;
+import static io.bluegreen.coordinator.saga.Step.ADVANCE_SLOT;
+import static io.bluegreen.coordinator.saga.Step.ANALYZE_DATABASE;
+import static io.bluegreen.coordinator.saga.Step.AWAIT_INITIAL_COPY;
+import static io.bluegreen.coordinator.saga.Step.CLONE_CLUSTER;
+import static io.bluegreen.coordinator.saga.Step.CREATE_CLUSTER;
+import static io.bluegreen.coordinator.saga.Step.CREATE_PUBLICATION;
+import static io.bluegreen.coordinator.saga.Step.CREATE_SLOT;
+import static io.bluegreen.coordinator.saga.Step.CREATE_SUBSCRIPTION;
+import static io.bluegreen.coordinator.saga.Step.DROP_CLONED_REPLICATION_OBJECTS;
+import static io.bluegreen.coordinator.saga.Step.DROP_PUBLICATION_AND_SLOT;
+import static io.bluegreen.coordinator.saga.Step.DROP_SUBSCRIPTION;
+import static io.bluegreen.coordinator.saga.Step.ENABLE_LOGICAL_REPLICATION;
+import static io.bluegreen.coordinator.saga.Step.READ_SNAPSHOT_LSN;
+import static io.bluegreen.coordinator.saga.Step.READ_SNAPSHOT_LSN_FROM_LOG;
+import static io.bluegreen.coordinator.saga.Step.RUN_PREFLIGHT;
+import static io.bluegreen.coordinator.saga.Step.RUN_SWITCHOVER;
+import static io.bluegreen.coordinator.saga.Step.SWAP_ENDPOINTS;
+import static io.bluegreen.coordinator.saga.Step.UPGRADE_ENGINE;
+import static io.bluegreen.coordinator.saga.Step.VERIFY_DATA;
 
 /**
- * The phases of a plan and the stages of each phase. The {@code snapshot} strategy follows the seed:
+ * The phase table: which phases a plan runs, in order, and the stages (steps) of each. A phase's stages run one
+ * after the other, the databases of a per-database stage in parallel. The {@code snapshot} strategy follows the
+ * seed:
  * <pre>
  * PREFLIGHT               RunPreflight
- * PREPARING_BLUE          EnableLogicalReplication; CreatePublication (each db); CreateSlot (each db)
- * CLONING_GREEN           CloneCluster
+ * PREPARING_BLUE          EnableLogicalReplication; CreatePublication (each db); CreateSlot (each db, snapshot only)
+ * CLONING_GREEN           CloneCluster (snapshot) | CreateCluster (logical copy)
  * CAPTURING_SNAPSHOT_LSN  ReadSnapshotLsn (Aurora: aurora_volume_logical_start_lsn) | ReadSnapshotLsnFromLog (RDS)
  * CLEANING_GREEN          DropClonedReplicationObjects (each db)
  * UPGRADING_GREEN         UpgradeEngine
  * SEEDING_POSITION        AdvanceSlot (each db) | AdvanceOrigin (each db; creates the subscription)
- * SUBSCRIBING             CreateSubscription (each db; slot-advance seeding only)
+ * SUBSCRIBING             CreateSubscription (each db; slot-advance seeding and logical copy)
+ * INITIAL_COPY            AwaitInitialCopy (each db; logical copy only)
  * REPLICATING             gated by lag events: every database under the threshold for the hold time
  * READY_FOR_SWITCHOVER    gated by approval (MANUAL) or passed at once (AUTOMATIC)
  * SWITCHING_OVER          AnalyzeDatabase (each db, before the fence: statistics need not be exact);
@@ -35,36 +63,57 @@ import java.util.List;
  * The write-unavailable window runs from the fence (inside RunSwitchover) to WriterEndpointChanged. A refused
  * guardrail, a failure inside the window or no proof by the deadline aborts the attempt: Blue is unfenced
  * (ReleaseFence, each db) and the upgrade returns to REPLICATING, or stops in FAILED after the plan's attempts.
- * The {@code logical-copy} strategy creates Green fresh (CreateCluster), subscribes with copy_data = true
- * (SUBSCRIBING) and waits for the copy (INITIAL_COPY), then replicates and switches over the same way.
- * ROLLING_BACK undoes what was attempted, newest first: UnfenceWrites (removing the fence's guards),
- * DropSubscription, DeleteCluster (Green), DropPublicationAndSlot.
+ * ROLLING_BACK has no fixed stages: it undoes, newest first, every step that was dispatched ({@link Step#undo()}).
  */
 public final class PhasePlan {
 
-    /** The fenced program: one command, one bounded window. */
-    public static final String RUN_SWITCHOVER = "RunSwitchover";
-    /** Unfences Blue after an aborted attempt and leaves the disarmed guards for the next one. */
-    public static final String RELEASE_FENCE = "ReleaseFence";
+    private record Row(UpgradePhase phase, Predicate<UpgradePlan> runs, boolean gated,
+                       Function<UpgradePlan, List<Step>> stages) {
+    }
+
+    private static final Predicate<UpgradePlan> ALWAYS = plan -> true;
+
+    private static final List<Row> TABLE = List.of(
+            row(UpgradePhase.PREFLIGHT, ALWAYS, plan -> List.of(RUN_PREFLIGHT)),
+            row(UpgradePhase.PREPARING_BLUE, ALWAYS, plan -> copy(plan)
+                    ? List.of(ENABLE_LOGICAL_REPLICATION, CREATE_PUBLICATION)
+                    : List.of(ENABLE_LOGICAL_REPLICATION, CREATE_PUBLICATION, CREATE_SLOT)),
+            row(UpgradePhase.CLONING_GREEN, ALWAYS, plan -> List.of(copy(plan) ? CREATE_CLUSTER : CLONE_CLUSTER)),
+            row(UpgradePhase.CAPTURING_SNAPSHOT_LSN, plan -> !copy(plan), plan -> List.of(
+                    plan.getBlue().getEngine() == Engine.AURORA_POSTGRESQL ? READ_SNAPSHOT_LSN : READ_SNAPSHOT_LSN_FROM_LOG)),
+            row(UpgradePhase.CLEANING_GREEN, plan -> !copy(plan), plan -> List.of(DROP_CLONED_REPLICATION_OBJECTS)),
+            row(UpgradePhase.UPGRADING_GREEN, plan -> !copy(plan), plan -> List.of(UPGRADE_ENGINE)),
+            row(UpgradePhase.SEEDING_POSITION, plan -> !copy(plan), plan -> List.of(origin(plan) ? ADVANCE_ORIGIN : ADVANCE_SLOT)),
+            row(UpgradePhase.SUBSCRIBING, plan -> copy(plan) || !origin(plan), plan -> List.of(CREATE_SUBSCRIPTION)),
+            row(UpgradePhase.INITIAL_COPY, PhasePlan::copy, plan -> List.of(AWAIT_INITIAL_COPY)),
+            new Row(UpgradePhase.REPLICATING, ALWAYS, true, plan -> List.of()),
+            new Row(UpgradePhase.READY_FOR_SWITCHOVER, ALWAYS, true, plan -> List.of()),
+            row(UpgradePhase.SWITCHING_OVER, ALWAYS, plan -> SwitchoverPlan.repoint(plan) == RepointMethod.RENAME
+                    ? List.of(ANALYZE_DATABASE, RUN_SWITCHOVER, SWAP_ENDPOINTS)
+                    : List.of(ANALYZE_DATABASE, RUN_SWITCHOVER)),
+            row(UpgradePhase.CLEANING_UP, ALWAYS, plan -> plan.getVerifyBeforeRepoint()
+                    ? List.of(DROP_SUBSCRIPTION, DROP_PUBLICATION_AND_SLOT)
+                    : List.of(VERIFY_DATA, DROP_SUBSCRIPTION, DROP_PUBLICATION_AND_SLOT)),
+            row(UpgradePhase.COMPLETED, ALWAYS, plan -> List.of()));
 
     private PhasePlan() {
     }
 
+    private static Row row(UpgradePhase phase, Predicate<UpgradePlan> runs, Function<UpgradePlan, List<Step>> stages) {
+        return new Row(phase, runs, false, stages);
+    }
+
+    private static boolean copy(UpgradePlan plan) {
+        return plan.getStrategy() == Strategy.LOGICAL_COPY;
+    }
+
+    private static boolean origin(UpgradePlan plan) {
+        return plan.getSeedMethod() == SeedMethod.ORIGIN_ADVANCE;
+    }
+
+    /** The phases this plan runs through, from PREFLIGHT to COMPLETED. */
     public static List<UpgradePhase> phases(UpgradePlan plan) {
-        List<UpgradePhase> phases = new ArrayList<>(List.of(UpgradePhase.PREFLIGHT, UpgradePhase.PREPARING_BLUE,
-                UpgradePhase.CLONING_GREEN));
-        if (plan.getStrategy() == Strategy.LOGICAL_COPY) {
-            phases.addAll(List.of(UpgradePhase.SUBSCRIBING, UpgradePhase.INITIAL_COPY));
-        } else {
-            phases.addAll(List.of(UpgradePhase.CAPTURING_SNAPSHOT_LSN, UpgradePhase.CLEANING_GREEN,
-                    UpgradePhase.UPGRADING_GREEN, UpgradePhase.SEEDING_POSITION));
-            if (plan.getSeedMethod() != SeedMethod.ORIGIN_ADVANCE) {
-                phases.add(UpgradePhase.SUBSCRIBING);
-            }
-        }
-        phases.addAll(List.of(UpgradePhase.REPLICATING, UpgradePhase.READY_FOR_SWITCHOVER, UpgradePhase.SWITCHING_OVER,
-                UpgradePhase.CLEANING_UP, UpgradePhase.COMPLETED));
-        return phases;
+        return TABLE.stream().filter(row -> row.runs().test(plan)).map(Row::phase).toList();
     }
 
     /** The phase after {@code phase} in this plan. */
@@ -72,63 +121,40 @@ public final class PhasePlan {
         List<UpgradePhase> phases = phases(plan);
         int at = phases.indexOf(phase);
         if (at < 0 || at == phases.size() - 1) {
-            throw new IllegalStateException("No phase follows " + phase);
+            throw new IllegalStateException("No phase follows " + phase + " in a " + plan.getStrategy() + " plan");
         }
         return phases.get(at + 1);
     }
 
     /** Phases that wait for something other than an agent's answer. */
     public static boolean gated(UpgradePhase phase) {
-        return phase == UpgradePhase.REPLICATING || phase == UpgradePhase.READY_FOR_SWITCHOVER;
+        return TABLE.stream().anyMatch(row -> row.phase() == phase && row.gated());
     }
 
-    public static List<Stage> stages(UpgradeState state, UpgradePhase phase) {
-        UpgradePlan plan = state.plan();
-        boolean copy = plan.getStrategy() == Strategy.LOGICAL_COPY;
-        return switch (phase) {
-            case PREFLIGHT -> List.of(Stage.once("RunPreflight"));
-            case PREPARING_BLUE -> copy
-                    ? List.of(Stage.once("EnableLogicalReplication"), Stage.each("CreatePublication"))
-                    : List.of(Stage.once("EnableLogicalReplication"), Stage.each("CreatePublication"), Stage.each("CreateSlot"));
-            case CLONING_GREEN -> List.of(Stage.once(copy ? "CreateCluster" : "CloneCluster"));
-            case CAPTURING_SNAPSHOT_LSN -> List.of(Stage.once(plan.getBlue().getEngine() == Engine.AURORA_POSTGRESQL
-                    ? "ReadSnapshotLsn" : "ReadSnapshotLsnFromLog"));
-            case CLEANING_GREEN -> List.of(Stage.each("DropClonedReplicationObjects"));
-            case UPGRADING_GREEN -> List.of(Stage.once("UpgradeEngine"));
-            case SEEDING_POSITION -> List.of(Stage.each(plan.getSeedMethod() == SeedMethod.ORIGIN_ADVANCE
-                    ? "AdvanceOrigin" : "AdvanceSlot"));
-            case SUBSCRIBING -> List.of(Stage.each("CreateSubscription"));
-            case INITIAL_COPY -> List.of(Stage.each("AwaitInitialCopy"));
-            case SWITCHING_OVER -> SwitchoverPlan.repoint(plan) == RepointMethod.RENAME
-                    ? List.of(Stage.each("AnalyzeDatabase"), Stage.once(RUN_SWITCHOVER), Stage.once("SwapEndpoints"))
-                    : List.of(Stage.each("AnalyzeDatabase"), Stage.once(RUN_SWITCHOVER));
-            case CLEANING_UP -> plan.getVerifyBeforeRepoint()
-                    ? List.of(Stage.each("DropSubscription"), Stage.each("DropPublicationAndSlot"))
-                    : List.of(Stage.each("VerifyData"), Stage.each("DropSubscription"), Stage.each("DropPublicationAndSlot"));
-            case ROLLING_BACK -> rollbackStages(state);
-            default -> List.of();
-        };
+    /** Phases in which steps are dispatched (and so can fail), for any plan; ROLLING_BACK included. */
+    static Set<UpgradePhase> working() {
+        Set<UpgradePhase> phases = new LinkedHashSet<>();
+        TABLE.stream().filter(row -> !row.gated() && row.phase() != UpgradePhase.COMPLETED).forEach(row -> phases.add(row.phase()));
+        phases.add(UpgradePhase.ROLLING_BACK);
+        return phases;
     }
 
-    /** Undo, newest first, what was attempted. */
-    static List<Stage> rollbackStages(UpgradeState state) {
-        List<Stage> stages = new ArrayList<>();
-        if (state.attempt(RUN_SWITCHOVER) > 0) {
-            stages.add(Stage.each("UnfenceWrites"));
+    /** The stages of {@code phase} for this upgrade, in order. */
+    public static List<Step> stages(UpgradeState state, UpgradePhase phase) {
+        if (phase == UpgradePhase.ROLLING_BACK) {
+            return rollbackStages(state);
         }
-        if (anyDone(state, "CreateSubscription") || anyDone(state, "AdvanceOrigin")) {
-            stages.add(Stage.each("DropSubscription"));
-        }
-        if (anyDone(state, "CloneCluster") || anyDone(state, "CreateCluster")) {
-            stages.add(Stage.once("DeleteCluster"));
-        }
-        if (anyDone(state, "CreatePublication")) {
-            stages.add(Stage.each("DropPublicationAndSlot"));
-        }
-        return stages;
+        return TABLE.stream().filter(row -> row.phase() == phase).findFirst()
+                .map(row -> row.stages().apply(state.plan())).orElse(List.of());
     }
 
-    private static boolean anyDone(UpgradeState state, String step) {
-        return state.everDone().stream().anyMatch(key -> key.equals(step) || key.startsWith(step + "|"));
+    /** The undo of every step that was dispatched (answered or not), newest first, each undo once. */
+    static List<Step> rollbackStages(UpgradeState state) {
+        List<StepKey> attempted = new ArrayList<>(state.attempted());
+        Set<Step> undo = new LinkedHashSet<>();
+        for (int i = attempted.size() - 1; i >= 0; i--) {
+            attempted.get(i).step().undo().ifPresent(undo::add);
+        }
+        return List.copyOf(undo);
     }
 }

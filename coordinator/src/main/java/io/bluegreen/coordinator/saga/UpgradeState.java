@@ -2,6 +2,7 @@ package io.bluegreen.coordinator.saga;
 
 import io.bluegreen.schemas.common.UpgradePhase;
 import io.bluegreen.schemas.common.UpgradePlan;
+import io.bluegreen.schemas.event.CommandResent;
 import io.bluegreen.schemas.event.DataVerificationRecorded;
 import io.bluegreen.schemas.event.PhaseEntered;
 import io.bluegreen.schemas.event.RetryRequested;
@@ -9,6 +10,7 @@ import io.bluegreen.schemas.event.RollbackStarted;
 import io.bluegreen.schemas.event.StepCompleted;
 import io.bluegreen.schemas.event.StepDispatched;
 import io.bluegreen.schemas.event.StepFailureRecorded;
+import io.bluegreen.schemas.event.StepProgressed;
 import io.bluegreen.schemas.event.SwitchoverAborted;
 import io.bluegreen.schemas.event.SwitchoverApproved;
 import io.bluegreen.schemas.event.SwitchoverStarted;
@@ -16,6 +18,10 @@ import io.bluegreen.schemas.event.UpgradeFailed;
 import io.bluegreen.schemas.event.UpgradeRequested;
 import org.apache.avro.specific.SpecificRecord;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,17 +34,23 @@ import java.util.Set;
  * The state of one upgrade: the fold of its events, nothing else. A coordinator that restarts replays
  * {@code bluegreen.upgrade.events} and gets the same state back.
  *
- * @param completed    stage keys ({@code step} or {@code step|database}) done in the current phase
- * @param everDone     stage keys done at any time (what a rollback has to undo)
- * @param data         what steps produced: green endpoint, snapshot LSN, snapshots, ...
- * @param failedPhase  the phase an upgrade failed in (resumed by a retry)
- * @param lastFailure  the message of the last failure, for humans
- * @param switchover   attempts, the current deadline, what the monitor last saw, a mismatch found after repoint
+ * @param pending           commands sent and not answered yet, by command id, in the order they were sent; a phase
+ *                          change never forgets them (a rollback awaits them)
+ * @param completed         steps done in the current phase
+ * @param attempted         every step ever dispatched, in the order first dispatched (what a rollback undoes)
+ * @param attempts          the attempt each step was last dispatched with
+ * @param values            what the steps produced for the upgrade: Green, the snapshot LSN, the writer, the proof
+ * @param databases         what the steps produced for each database of the plan
+ * @param failedPhase       the phase an upgrade failed in (resumed by a retry)
+ * @param lastFailure       the message of the last failure, for humans
+ * @param switchover        attempts, the current deadline, what the monitor last saw, a mismatch found after repoint
+ * @param rollbackRequested a rollback was asked for: an in-flight switchover's proof no longer repoints
  */
 public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phase, Map<String, Dispatch> pending,
-                           Set<String> completed, Set<String> everDone, Map<String, String> data,
-                           boolean switchoverApproved, Optional<UpgradePhase> failedPhase, Optional<String> lastFailure,
-                           Map<String, Integer> attempts, SwitchoverState switchover) {
+                           Set<StepKey> completed, List<StepKey> attempted, Map<StepKey, Integer> attempts,
+                           UpgradeValues values, Map<String, DatabaseState> databases, boolean switchoverApproved,
+                           Optional<UpgradePhase> failedPhase, Optional<String> lastFailure, SwitchoverState switchover,
+                           boolean rollbackRequested) {
 
     public static UpgradeState fold(List<? extends SpecificRecord> events) {
         UpgradeState state = null;
@@ -51,104 +63,147 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
     /** The state after one more event; {@code state} is null before {@code UpgradeRequested}. */
     public static UpgradeState apply(UpgradeState state, SpecificRecord event) {
         if (event instanceof UpgradeRequested requested) {
+            Map<String, DatabaseState> databases = new LinkedHashMap<>();
+            requested.getPlan().getDatabases().forEach(db -> databases.put(db, DatabaseState.empty(db)));
             return new UpgradeState(requested.getUpgradeId(), requested.getPlan(), UpgradePhase.REQUESTED, Map.of(),
-                    Set.of(), Set.of(), Map.of(), false, Optional.empty(), Optional.empty(), Map.of(), SwitchoverState.NONE);
+                    Set.of(), List.of(), Map.of(), UpgradeValues.NONE, Collections.unmodifiableMap(databases), false,
+                    Optional.empty(), Optional.empty(), SwitchoverState.NONE, false);
         }
         if (state == null) {
             throw new IllegalStateException("An upgrade's history must begin with UpgradeRequested, not "
                     + event.getSchema().getName());
         }
+        Next next = new Next(state);
         if (event instanceof PhaseEntered entered) {
-            UpgradePhase next = entered.getPhase();
-            // a failed phase keeps what it had done, so a retry resumes it instead of starting it over
-            boolean keep = next == UpgradePhase.FAILED
-                    || (entered.getPreviousPhase() == UpgradePhase.FAILED && next != UpgradePhase.ROLLING_BACK);
-            return new UpgradeState(state.upgradeId, state.plan, next, keep ? state.pending : Map.of(),
-                    keep ? state.completed : Set.of(), state.everDone, state.data,
-                    next != UpgradePhase.REPLICATING && state.switchoverApproved,
-                    state.failedPhase, state.lastFailure, state.attempts, state.switchover);
-        }
-        if (event instanceof StepDispatched dispatched) {
-            Map<String, Dispatch> pending = new LinkedHashMap<>(state.pending);
-            Dispatch dispatch = new Dispatch(dispatched.getCommandId(), dispatched.getStep(), dispatched.getDatabase(),
-                    dispatched.getAttempt());
-            pending.put(dispatched.getCommandId(), dispatch);
-            Map<String, Integer> attempts = new HashMap<>(state.attempts);
-            attempts.put(dispatch.key(), dispatched.getAttempt());
-            return state.with(pending, state.completed, state.everDone, state.data, attempts);
-        }
-        if (event instanceof StepCompleted completed) {
+            UpgradePhase to = entered.getPhase();
+            // a failed phase keeps what it had done, so resuming it (retry, or rollback of a failed undo) does not
+            // start it over
+            boolean resume = entered.getPreviousPhase() == UpgradePhase.FAILED && state.failedPhase.equals(Optional.of(to));
+            if (to != UpgradePhase.FAILED && !resume) {
+                next.completed = new HashSet<>();
+            }
+            next.phase = to;
+            next.switchoverApproved = to != UpgradePhase.REPLICATING && state.switchoverApproved;
+        } else if (event instanceof StepDispatched dispatched) {
+            Step step = Step.of(dispatched.getStep());
+            // histories from before deadlines existed: the step's default timeout from its dispatch
+            Instant deadline = dispatched.getDeadline() != null ? dispatched.getDeadline()
+                    : dispatched.getOccurredAt().plus(step.defaultTimeout());
+            Dispatch dispatch = new Dispatch(dispatched.getCommandId(), step, dispatched.getDatabase(),
+                    dispatched.getAttempt(), state.phase, dispatched.getOccurredAt(), deadline, 0, Optional.empty());
+            next.pending.put(dispatch.commandId(), dispatch);
+            next.attempts.put(dispatch.key(), dispatch.attempt());
+            if (!next.attempted.contains(dispatch.key())) {
+                next.attempted.add(dispatch.key());
+            }
+        } else if (event instanceof CommandResent resent) {
+            next.pending.computeIfPresent(resent.getCommandId(), (id, d) -> d.resent(resent.getDeadline()));
+        } else if (event instanceof StepProgressed progressed) {
+            next.pending.computeIfPresent(progressed.getCommandId(), (id, d) -> d.progressed(new Dispatch.Progress(
+                    progressed.getOccurredAt(), progressed.getDetail(), progressed.getPercent()), progressed.getDeadline()));
+        } else if (event instanceof StepCompleted completed) {
             Dispatch dispatch = state.pending.get(completed.getCausationId());
             if (dispatch == null) {
                 return state;
             }
-            Map<String, Dispatch> pending = new LinkedHashMap<>(state.pending);
-            pending.remove(completed.getCausationId());
-            Set<String> done = new HashSet<>(state.completed);
-            done.add(dispatch.key());
-            Set<String> ever = new HashSet<>(state.everDone);
-            ever.add(dispatch.key());
-            Map<String, String> data = new HashMap<>(state.data);
-            data.putAll(completed.getDetails());
-            return state.with(pending, done, ever, data, state.attempts);
-        }
-        if (event instanceof StepFailureRecorded failure) {
-            Map<String, Dispatch> pending = new LinkedHashMap<>(state.pending);
-            pending.remove(failure.getCausationId());
-            return new UpgradeState(state.upgradeId, state.plan, state.phase, pending, state.completed, state.everDone,
-                    state.data, state.switchoverApproved, state.failedPhase, Optional.of(failure.getMessage()),
-                    state.attempts, state.switchover);
-        }
-        if (event instanceof UpgradeFailed failed) {
-            return new UpgradeState(state.upgradeId, state.plan, state.phase, state.pending, state.completed,
-                    state.everDone, state.data, state.switchoverApproved, Optional.of(failed.getPhase()),
-                    Optional.of(failed.getMessage()), state.attempts, state.switchover);
-        }
-        if (event instanceof SwitchoverApproved approved) {
-            return new UpgradeState(state.upgradeId, state.plan, state.phase, state.pending, state.completed,
-                    state.everDone, state.data, true, state.failedPhase, state.lastFailure, state.attempts,
-                    state.switchover.approved(approved.getErrorsSeen()));
-        }
-        if (event instanceof SwitchoverStarted started) {
-            return state.with(state.switchover.started(started.getAttempt(), started.getDeadline()));
-        }
-        if (event instanceof SwitchoverAborted) {
-            return state.with(state.switchover.ended());
-        }
-        if (event instanceof RetryRequested) {
-            return state.with(state.switchover.retried());
-        }
-        if (event instanceof DataVerificationRecorded verified) {
-            return state.with(state.switchover.verified(verified.getMatched()));
-        }
-        if (event instanceof RollbackStarted) {
+            next.pending.remove(dispatch.commandId());
+            next.completed.add(dispatch.key());
+            Details.Read read = Details.read(dispatch, completed.getDetails(), state.values, state.databases);
+            next.values = read.values();
+            next.databases = read.databases();
+        } else if (event instanceof StepFailureRecorded failure) {
+            next.pending.remove(failure.getCausationId());
+            next.lastFailure = Optional.of(failure.getMessage());
+        } else if (event instanceof UpgradeFailed failed) {
+            next.failedPhase = Optional.of(failed.getPhase());
+            next.lastFailure = Optional.of(failed.getMessage());
+        } else if (event instanceof SwitchoverApproved approved) {
+            next.switchoverApproved = true;
+            next.switchover = state.switchover.approved(approved.getErrorsSeen());
+        } else if (event instanceof SwitchoverStarted started) {
+            next.switchover = state.switchover.started(started.getAttempt(), started.getDeadline());
+        } else if (event instanceof SwitchoverAborted) {
+            next.switchover = state.switchover.ended();
+        } else if (event instanceof RetryRequested) {
+            next.switchover = state.switchover.retried();
+        } else if (event instanceof DataVerificationRecorded verified) {
+            next.switchover = state.switchover.verified(verified.getMatched());
+            next.databases.computeIfPresent(verified.getDatabase(), (db, s) -> s.withVerified(verified.getMatched()));
+        } else if (event instanceof RollbackStarted) {
+            next.rollbackRequested = true;
+        } else {
             return state;
         }
-        return state;
-    }
-
-    private UpgradeState with(Map<String, Dispatch> pending, Set<String> completed, Set<String> everDone,
-                              Map<String, String> data, Map<String, Integer> attempts) {
-        return new UpgradeState(upgradeId, plan, phase, Map.copyOf(pending), Set.copyOf(completed), Set.copyOf(everDone),
-                Map.copyOf(data), switchoverApproved, failedPhase, lastFailure, Map.copyOf(attempts), switchover);
-    }
-
-    private UpgradeState with(SwitchoverState next) {
-        return new UpgradeState(upgradeId, plan, phase, pending, completed, everDone, data, switchoverApproved, failedPhase,
-                lastFailure, attempts, next);
+        return next.build();
     }
 
     /** The pending dispatch of a step, if one is in flight. */
-    public Optional<Dispatch> inFlight(String step) {
-        return pending.values().stream().filter(d -> d.step().equals(step)).findFirst();
+    public Optional<Dispatch> inFlight(Step step) {
+        return pending.values().stream().filter(d -> d.step() == step).findFirst();
     }
 
-    /** The attempt a stage key was last dispatched with (0 when never). */
-    public int attempt(String key) {
+    /** The attempt a step was last dispatched with (0 when never). */
+    public int attempt(StepKey key) {
         return attempts.getOrDefault(key, 0);
+    }
+
+    /** Green has taken writes: the switchover was proven. */
+    public boolean switchedOver() {
+        return values.provenAt().isPresent();
+    }
+
+    /**
+     * The earliest moment {@link Saga#onTick} could decide something: just after the earliest deadline of a pending
+     * command. Empty when nothing is pending (or the upgrade has ended): no tick is needed until another input.
+     */
+    public Optional<Instant> nextDeadline() {
+        if (isTerminal()) {
+            return Optional.empty();
+        }
+        return pending.values().stream().map(Dispatch::deadline).min(Comparator.naturalOrder()).map(d -> d.plusMillis(1));
     }
 
     public boolean isTerminal() {
         return phase == UpgradePhase.COMPLETED || phase == UpgradePhase.ROLLED_BACK;
+    }
+
+    /** The fields of the next state, copied from the current one and changed by one event. */
+    private static final class Next {
+        private final UpgradeState from;
+        private UpgradePhase phase;
+        private final Map<String, Dispatch> pending;
+        private Set<StepKey> completed;
+        private final List<StepKey> attempted;
+        private final Map<StepKey, Integer> attempts;
+        private UpgradeValues values;
+        private Map<String, DatabaseState> databases;
+        private boolean switchoverApproved;
+        private Optional<UpgradePhase> failedPhase;
+        private Optional<String> lastFailure;
+        private SwitchoverState switchover;
+        private boolean rollbackRequested;
+
+        Next(UpgradeState s) {
+            from = s;
+            phase = s.phase;
+            pending = new LinkedHashMap<>(s.pending);
+            completed = new HashSet<>(s.completed);
+            attempted = new ArrayList<>(s.attempted);
+            attempts = new HashMap<>(s.attempts);
+            values = s.values;
+            databases = new LinkedHashMap<>(s.databases);
+            switchoverApproved = s.switchoverApproved;
+            failedPhase = s.failedPhase;
+            lastFailure = s.lastFailure;
+            switchover = s.switchover;
+            rollbackRequested = s.rollbackRequested;
+        }
+
+        UpgradeState build() {
+            return new UpgradeState(from.upgradeId, from.plan, phase, Collections.unmodifiableMap(pending),
+                    Set.copyOf(completed), List.copyOf(attempted), Map.copyOf(attempts), values,
+                    Collections.unmodifiableMap(new LinkedHashMap<>(databases)), switchoverApproved, failedPhase,
+                    lastFailure, switchover, rollbackRequested);
+        }
     }
 }

@@ -229,7 +229,7 @@ class SagaTest {
         assertEquals(UpgradePhase.FAILED, state.phase());
         assertEquals(1, sent.size(), "nothing but the preflight was sent");
         assertTrue(state.lastFailure().orElseThrow().contains("public.audit has no primary key"));
-        assertFalse(state.completed().contains("RunPreflight"), "a preflight with errors is a failure, not a completion");
+        assertFalse(state.completed().contains(new StepKey(Step.RUN_PREFLIGHT, null)), "a preflight with errors is a failure, not a completion");
 
         apply(saga.retry(state, "alice", T0));
         assertEquals(List.of("RunPreflight", "RunPreflight"), stepsSent(), "the retry runs the preflight again");
@@ -279,7 +279,7 @@ class SagaTest {
         answerAll(SagaTest::success);
         apply(saga.onLagHeld(state, Map.of(), T0));
         answerAll(command -> command instanceof RunSwitchover ? null : success(command));
-        assertTrue(state.inFlight("RunSwitchover").isPresent());
+        assertTrue(state.inFlight(Step.RUN_SWITCHOVER).isPresent());
         int before = sent.size();
         apply(saga.rollback(state, "changed our minds", "alice", T0));
         answerAll(SagaTest::success);

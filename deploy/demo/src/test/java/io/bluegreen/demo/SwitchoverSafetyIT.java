@@ -183,7 +183,8 @@ class SwitchoverSafetyIT {
     void aDifferenceOnGreenIsCaughtAfterTheRepointRaisesACriticalAlertAndARetryVerifiesAgain() throws Exception {
         sql(greenUrl, "INSERT INTO orders (id, note) VALUES (-1, 'only on Green')");
         try (KafkaConsumer<byte[], byte[]> alerts = new KafkaConsumer<>(Map.of("bootstrap.servers",
-                stack.kafkaBootstrapServers(), "group.id", "safety-" + UUID.randomUUID(), "auto.offset.reset", "earliest"),
+                stack.kafkaBootstrapServers(), "group.id", "safety-" + UUID.randomUUID(), "auto.offset.reset", "earliest",
+                "isolation.level", "read_committed"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             alerts.subscribe(List.of(Topics.ALERTS));
             approve();

@@ -1,7 +1,7 @@
 package io.bluegreen.monitor.lag;
 
-import io.bluegreen.schemas.credentials.Credentials;
-import io.bluegreen.schemas.credentials.CredentialsResolver;
+import io.bluegreen.runtime.credentials.Credentials;
+import io.bluegreen.runtime.credentials.CredentialsResolver;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -5,6 +5,8 @@ import io.bluegreen.monitor.alert.OpenAlerts;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.bluegreen.schemas.serde.UndecodableMessageException;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -15,7 +17,6 @@ import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,8 +25,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Reads the alerts still open for some upgrades from {@code bluegreen.alerts} (only the partitions their keys
- * hash to, from the beginning to the current end), so a monitor that takes an upgrade over clears the alerts
+ * Reads the alerts still open for some upgrades from {@code bluegreen.alerts} (only the partitions their partition
+ * keys hash to, from the beginning to the current end; alerts are keyed like the upgrade's events), so a monitor that takes an upgrade over clears the alerts
  * an earlier instance raised, with their ids, and does not raise them again.
  */
 public final class AlertHistory {
@@ -46,8 +47,10 @@ public final class AlertHistory {
         this.timeout = timeout;
     }
 
-    public OpenAlerts open(Set<String> upgradeIds) {
+    /** @param partitionKeys upgrade id -> the key its events (and so its alerts) are written with */
+    public OpenAlerts open(Map<String, byte[]> partitionKeys) {
         OpenAlerts open = new OpenAlerts();
+        Set<String> upgradeIds = partitionKeys.keySet();
         if (upgradeIds.isEmpty()) {
             return open;
         }
@@ -58,22 +61,21 @@ public final class AlertHistory {
                 return open;
             }
             int count = infos.size();
-            Set<TopicPartition> partitions = upgradeIds.stream()
-                    .map(id -> new TopicPartition(Topics.ALERTS,
-                            Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % count))
+            Set<TopicPartition> partitions = partitionKeys.values().stream()
+                    .map(key -> new TopicPartition(Topics.ALERTS, Utils.toPositive(Utils.murmur2(key)) % count))
                     .collect(Collectors.toSet());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, timeout));
             while (!ends.isEmpty() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-                    if (key != null && upgradeIds.contains(key)) {
-                        try {
-                            open.apply(MessageCodec.standard().decode(record));
-                        } catch (UndecodableMessageException e) {
-                            LOG.warn("Skipping an alert record that cannot be decoded: {}", e.getMessage());
+                    try {
+                        SpecificRecord alert = MessageCodec.standard().decode(record);
+                        if (upgradeIds.contains(String.valueOf(((GenericRecord) alert).get("upgradeId")))) {
+                            open.apply(alert);
                         }
+                    } catch (UndecodableMessageException e) {
+                        LOG.warn("Skipping an alert record that cannot be decoded: {}", e.getMessage());
                     }
                 }
                 ends.entrySet().removeIf(end -> consumer.position(end.getKey()) >= end.getValue());
@@ -90,7 +92,7 @@ public final class AlertHistory {
     }
 
     /** For tests and logs: the open alerts of one upgrade. */
-    public Map<AlertKey, String> open(String upgradeId) {
-        return open(Set.of(upgradeId)).of(upgradeId);
+    public Map<AlertKey, String> open(String upgradeId, byte[] partitionKey) {
+        return open(Map.of(upgradeId, partitionKey)).of(upgradeId);
     }
 }

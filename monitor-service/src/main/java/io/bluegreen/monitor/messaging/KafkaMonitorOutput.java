@@ -15,22 +15,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Publishes samples to {@code bluegreen.lag} and alerts to {@code bluegreen.alerts}, keyed by upgrade id
- * (so one upgrade's raise and clear stay in order on one partition).
+ * Publishes samples to {@code bluegreen.lag} and alerts to {@code bluegreen.alerts}, keyed by the key of the
+ * upgrade-events record the monitor learned the upgrade from (the upgrade's partition key: Blue's identifier or
+ * host:port), so they land on the partition number of the coordinator that owns the upgrade, and one upgrade's
+ * raise and clear stay in order. An upgrade learned otherwise (none today) falls back to its upgrade id.
  */
 public final class KafkaMonitorOutput implements MonitorOutput {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaMonitorOutput.class);
+    private static final int REMEMBERED_KEYS = 100_000;
 
     private final Producer<byte[], byte[]> producer;
     private final MessageCodec codec = MessageCodec.standard();
     private final AtomicLong failedSends = new AtomicLong();
+    private final Map<String, byte[]> partitionKeys = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+            return size() > REMEMBERED_KEYS;
+        }
+    });
 
     public KafkaMonitorOutput(Producer<byte[], byte[]> producer) {
         this.producer = producer;
+    }
+
+    /** Samples and alerts of the upgrade go out with this key: the key of the events record it was learned from. */
+    public void keyBy(String upgradeId, byte[] partitionKey) {
+        if (partitionKey != null) {
+            partitionKeys.put(upgradeId, partitionKey.clone());
+        }
     }
 
     @Override
@@ -98,12 +117,13 @@ public final class KafkaMonitorOutput implements MonitorOutput {
                 .build();
     }
 
-    private void send(String topic, String key, SpecificRecord message) {
-        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), codec.encode(message)),
+    private void send(String topic, String upgradeId, SpecificRecord message) {
+        byte[] key = partitionKeys.getOrDefault(upgradeId, upgradeId.getBytes(StandardCharsets.UTF_8));
+        producer.send(new ProducerRecord<>(topic, key, codec.encode(message)),
                 (metadata, error) -> {
                     if (error != null && failedSends.getAndIncrement() % 100 == 0) {
                         LOG.error("Could not publish {} for upgrade {} to {} ({} failed so far): {}",
-                                message.getSchema().getName(), key, topic, failedSends.get(), error.toString());
+                                message.getSchema().getName(), upgradeId, topic, failedSends.get(), error.toString());
                     }
                 });
     }

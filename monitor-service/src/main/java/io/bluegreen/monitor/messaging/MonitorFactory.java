@@ -6,7 +6,7 @@ import io.bluegreen.monitor.lag.ReplicationGauges;
 import io.bluegreen.monitor.lag.ReplicationMonitor;
 import io.bluegreen.monitor.lag.Sampler;
 import io.bluegreen.monitor.lag.SamplerSettings;
-import io.bluegreen.schemas.credentials.CredentialsResolver;
+import io.bluegreen.runtime.credentials.CredentialsResolver;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.configuration.kafka.annotation.KafkaClient;

@@ -5,7 +5,8 @@ import io.bluegreen.monitor.lag.ReplicationMonitor;
 import io.bluegreen.monitor.lag.WatchFold;
 import io.bluegreen.monitor.lag.WatchedUpgrade;
 import io.bluegreen.schemas.Topics;
-import io.bluegreen.schemas.serde.DeadLetters;
+import io.bluegreen.runtime.kafka.DeadLetterReason;
+import io.bluegreen.runtime.kafka.DeadLetters;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.bluegreen.schemas.serde.UndecodableMessageException;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -36,7 +38,9 @@ import java.util.Map;
  * partition had at assignment are its upgrades watched (so an upgrade that has since completed is never
  * sampled), with the alerts still open for them ({@link AlertHistory}). Later events apply at once. A revoked
  * or lost partition's upgrades are unwatched. No offsets are committed: the fold always starts from the
- * beginning. A record that cannot be decoded or understood goes to the dead-letter topic.
+ * beginning. Events are read committed only (the coordinator writes them in transactions). Samples and alerts of an
+ * upgrade are keyed by the key of the events record that started its watch. A record that cannot be decoded or
+ * understood goes to the dead-letter topic.
  */
 public final class UpgradeEventsConsumer implements AutoCloseable {
 
@@ -46,6 +50,8 @@ public final class UpgradeEventsConsumer implements AutoCloseable {
     /** The fold of one partition, and the end offset it must reach before its upgrades are watched. */
     private static final class PartitionFold {
         final Map<String, WatchedUpgrade> active = new LinkedHashMap<>();
+        /** The key of the events record each active upgrade was learned from. */
+        final Map<String, byte[]> partitionKeys = new HashMap<>();
         long loadUntil;
         boolean live;
     }
@@ -124,16 +130,21 @@ public final class UpgradeEventsConsumer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("Upgrade event at {}-{}@{} cannot be watched ({}): sent to {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage(), Topics.DEAD_LETTER);
-            deadLetters.send(DeadLetters.of(record, "UNHANDLED", e, HANDLER));
+            deadLetters.send(DeadLetters.of(record, DeadLetterReason.HANDLER_FAILED, e, HANDLER));
             return;
         }
         if (change instanceof WatchFold.Change.Watch watch) {
-            fold.active.put(watch.upgrade().upgradeId(), watch.upgrade());
+            String upgradeId = watch.upgrade().upgradeId();
+            byte[] key = record.key() == null ? upgradeId.getBytes(StandardCharsets.UTF_8) : record.key();
+            output.keyBy(upgradeId, key);
+            fold.partitionKeys.put(upgradeId, key);
+            fold.active.put(upgradeId, watch.upgrade());
             if (fold.live) {
                 monitor.watch(watch.upgrade(), Map.of());
             }
         } else if (change instanceof WatchFold.Change.Unwatch unwatch) {
             fold.active.remove(unwatch.upgradeId());
+            fold.partitionKeys.remove(unwatch.upgradeId());
             if (fold.live) {
                 monitor.unwatch(unwatch.upgradeId(), unwatch.why());
             }
@@ -145,7 +156,7 @@ public final class UpgradeEventsConsumer implements AutoCloseable {
             PartitionFold fold = entry.getValue();
             if (!fold.live && consumer.position(entry.getKey()) >= fold.loadUntil) {
                 fold.live = true;
-                OpenAlerts open = alertHistory.open(fold.active.keySet());
+                OpenAlerts open = alertHistory.open(fold.partitionKeys);
                 fold.active.values().forEach(upgrade -> monitor.watch(upgrade, open.of(upgrade.upgradeId())));
                 LOG.info("Partition {} folded up to offset {}: watching {} upgrade(s)", entry.getKey(), fold.loadUntil,
                         fold.active.size());

@@ -3,7 +3,7 @@ package io.bluegreen.monitor.bench;
 import io.bluegreen.local.kafka.EmbeddedKafka;
 import io.bluegreen.local.postgres.LocalPostgres;
 import io.bluegreen.monitor.lag.PgConnector;
-import io.bluegreen.schemas.TopicInstaller;
+import io.bluegreen.runtime.kafka.TopicInstaller;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.common.ClusterRef;
 import io.bluegreen.schemas.common.ReplicatedDatabase;

@@ -37,6 +37,7 @@ public final class Topics implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<SpecificRecord> received = new CopyOnWriteArrayList<>();
     private final List<String> undecodable = new CopyOnWriteArrayList<>();
+    private final Map<SpecificRecord, String> keys = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     private final Thread poller;
     private volatile boolean running = true;
 
@@ -52,7 +53,10 @@ public final class Topics implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     try {
-                        received.add(MessageCodec.standard().decode(record));
+                        SpecificRecord message = MessageCodec.standard().decode(record);
+                        keys.put(message, record.key() == null ? null
+                                : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8));
+                        received.add(message);
                     } catch (RuntimeException e) {
                         undecodable.add(e.getMessage());
                     }
@@ -86,9 +90,10 @@ public final class Topics implements AutoCloseable {
                 .setOccurredAt(Instant.now()).setSummary("switched over").build();
     }
 
-    public void publish(String upgradeId, SpecificRecord event) {
+    /** Publishes an event with the given record key (the upgrade's partition key, as the coordinator does). */
+    public void publish(String key, SpecificRecord event) {
         try {
-            producer.send(new ProducerRecord<>(io.bluegreen.schemas.Topics.UPGRADE_EVENTS, upgradeId, event)).get();
+            producer.send(new ProducerRecord<>(io.bluegreen.schemas.Topics.UPGRADE_EVENTS, key, event)).get();
         } catch (Exception e) {
             throw new IllegalStateException("Could not publish " + event.getSchema().getName(), e);
         }
@@ -96,6 +101,11 @@ public final class Topics implements AutoCloseable {
 
     public <T extends SpecificRecord> List<T> received(Class<T> type, Predicate<T> filter) {
         return received.stream().filter(type::isInstance).map(type::cast).filter(filter).toList();
+    }
+
+    /** The record key a received message came with. */
+    public String keyOf(SpecificRecord message) {
+        return keys.get(message);
     }
 
     public List<String> undecodable() {

@@ -3,7 +3,7 @@ package io.bluegreen.pg.preflight;
 import io.bluegreen.pg.replication.ObjectNames;
 import io.bluegreen.pg.replication.PgSession;
 import io.bluegreen.pg.replication.ReplicationAdmin;
-import io.bluegreen.pg.replication.StepContext;
+import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.schemas.command.pg.RunPreflight;
 import io.bluegreen.schemas.common.ClusterRef;
 import io.bluegreen.schemas.common.DatabaseTarget;

@@ -1,11 +1,12 @@
 package io.bluegreen.pg.replication;
 
+import io.bluegreen.runtime.agent.StepFailure;
 import io.bluegreen.schemas.common.ClusterRef;
 import io.bluegreen.schemas.common.DatabaseTarget;
 import io.bluegreen.schemas.common.FailureReason;
 import io.bluegreen.schemas.common.Role;
-import io.bluegreen.schemas.credentials.Credentials;
-import io.bluegreen.schemas.credentials.CredentialsResolver;
+import io.bluegreen.runtime.credentials.Credentials;
+import io.bluegreen.runtime.credentials.CredentialsResolver;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

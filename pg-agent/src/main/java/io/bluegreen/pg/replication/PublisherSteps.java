@@ -1,5 +1,7 @@
 package io.bluegreen.pg.replication;
 
+import io.bluegreen.runtime.agent.StepFailure;
+import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.schemas.Lsn;
 import io.bluegreen.schemas.command.pg.AdvanceSlot;
 import io.bluegreen.schemas.command.pg.CreatePublication;

@@ -1,7 +1,7 @@
 package io.bluegreen.pg.replication;
 
 import io.bluegreen.schemas.common.FailureReason;
-import io.bluegreen.schemas.credentials.UnknownCredentialsException;
+import io.bluegreen.runtime.credentials.UnknownCredentialsException;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

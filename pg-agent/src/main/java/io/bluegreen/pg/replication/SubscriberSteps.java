@@ -1,5 +1,7 @@
 package io.bluegreen.pg.replication;
 
+import io.bluegreen.runtime.agent.StepFailure;
+import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.schemas.Lsn;
 import io.bluegreen.schemas.command.pg.AdvanceOrigin;
 import io.bluegreen.schemas.command.pg.AnalyzeDatabase;
@@ -29,11 +31,8 @@ import java.util.Optional;
 public final class SubscriberSteps {
 
     private final ReplicationAdmin admin;
-    private final Duration maxStepWait;
-
-    public SubscriberSteps(ReplicationAdmin admin, Duration maxStepWait) {
+    public SubscriberSteps(ReplicationAdmin admin) {
         this.admin = admin;
-        this.maxStepWait = maxStepWait;
     }
 
     public SpecificRecord dropClonedObjects(StepContext ctx, DropClonedReplicationObjects command) throws SQLException {
@@ -193,15 +192,13 @@ public final class SubscriberSteps {
     }
 
     /**
-     * Waits until every table of the subscription is ready ({@code r}), at most the command's timeout and at most
-     * {@code bluegreen.pg.max-step-wait} per command (so the consumer keeps polling); past the latter it answers
-     * {@code StepInProgress} and the coordinator asks again.
+     * Waits until every table of the subscription is ready ({@code r}), at most the command's timeout, saying how
+     * many tables are ready as it goes (the runtime sends that with each {@code StepInProgress}).
      */
     public SpecificRecord awaitInitialCopy(StepContext ctx, AwaitInitialCopy command) throws SQLException, InterruptedException {
         String subscription = command.getNames().getSubscription();
         long began = System.nanoTime();
         Duration timeout = Duration.ofMillis(command.getTimeoutMs());
-        Duration bound = timeout.compareTo(maxStepWait) <= 0 ? timeout : maxStepWait;
         try (PgSession green = admin.open(command.getTarget())) {
             if (Catalog.subscription(green, subscription).isEmpty()) {
                 throw new StepFailure(FailureReason.NOT_FOUND, false, "subscription " + subscription + " does not exist on "
@@ -220,18 +217,16 @@ public final class SubscriberSteps {
                             Map.of("tables", Integer.toString(states.size()), "waitedMs", Long.toString(waitedMs)));
                 }
                 first = false;
-                if (waitedMs >= bound.toMillis()) {
-                    int ready = states.size() - waiting.size();
-                    String progress = ready + " of " + states.size() + " table(s) ready on " + green.where()
-                            + ", waiting for " + String.join(", ", waiting.subList(0, Math.min(10, waiting.size())));
-                    if (bound.equals(timeout)) {
-                        long errors = green.number("SELECT coalesce(sum(sync_error_count), 0) FROM pg_stat_subscription_stats "
-                                + "WHERE subname = ?", subscription);
-                        throw new StepFailure(FailureReason.TIMEOUT, true, "initial copy of subscription " + subscription
-                                + " did not finish within " + timeout.toMillis() + " ms: " + progress + "; " + errors
-                                + " table-sync error(s) in pg_stat_subscription_stats (see Green's server log)");
-                    }
-                    return ctx.inProgress("initial copy: " + progress, states.isEmpty() ? null : 100 * ready / states.size());
+                int ready = states.size() - waiting.size();
+                String progress = ready + " of " + states.size() + " table(s) ready on " + green.where()
+                        + ", waiting for " + String.join(", ", waiting.subList(0, Math.min(10, waiting.size())));
+                ctx.progress("initial copy: " + progress, 100 * ready / states.size());
+                if (waitedMs >= timeout.toMillis()) {
+                    long errors = green.number("SELECT coalesce(sum(sync_error_count), 0) FROM pg_stat_subscription_stats "
+                            + "WHERE subname = ?", subscription);
+                    throw new StepFailure(FailureReason.TIMEOUT, true, "initial copy of subscription " + subscription
+                            + " did not finish within " + timeout.toMillis() + " ms: " + progress + "; " + errors
+                            + " table-sync error(s) in pg_stat_subscription_stats (see Green's server log)");
                 }
                 Thread.sleep(50);
             }

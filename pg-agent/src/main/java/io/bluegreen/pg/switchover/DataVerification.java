@@ -4,8 +4,8 @@ import io.bluegreen.pg.replication.ObjectNames;
 import io.bluegreen.pg.replication.PgSession;
 import io.bluegreen.pg.replication.ReplicationAdmin;
 import io.bluegreen.pg.replication.Sql;
-import io.bluegreen.pg.replication.StepContext;
-import io.bluegreen.pg.replication.StepFailure;
+import io.bluegreen.runtime.agent.StepContext;
+import io.bluegreen.runtime.agent.StepFailure;
 import io.bluegreen.schemas.command.pg.VerifyData;
 import io.bluegreen.schemas.common.FailureReason;
 import io.bluegreen.schemas.common.TableVerification;
@@ -26,14 +26,13 @@ import java.util.function.Consumer;
  *
  * <p>After a switchover ({@code atSwitchoverSnapshot}) Green already takes writes, so it is read inside the
  * transaction the switchover opened at the drain point ({@link SnapshotKeeper}); Blue, fenced, inside its own.
- * Progress is reported every few tables.
+ * Each compared table is reported as progress (the runtime sends the latest with every {@code StepInProgress}).
  */
 public final class DataVerification {
 
     static final String TABLES = "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             + "WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema', '" + ObjectNames.SCHEMA + "') "
             + "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' ORDER BY 1, 2";
-    private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
 
     private final ReplicationAdmin admin;
     private final SnapshotKeeper snapshots;
@@ -46,7 +45,8 @@ public final class DataVerification {
     private record Digest(long rows, String checksum) {
     }
 
-    public SpecificRecord verify(StepContext ctx, VerifyData command, Consumer<String> progress) throws SQLException {
+    public SpecificRecord verify(StepContext ctx, VerifyData command) throws SQLException {
+        Consumer<String> progress = detail -> ctx.progress(detail, null);
         boolean checksum = command.getMode() == VerifyMode.CHECKSUM;
         String database = command.getTarget().getDatabase();
         List<TableVerification> tables;
@@ -77,7 +77,6 @@ public final class DataVerification {
             throws SQLException {
         List<TableVerification> tables = new ArrayList<>();
         List<String[]> names = blue.list(TABLES, rs -> new String[]{rs.getString(1), rs.getString(2)});
-        long reported = System.nanoTime();
         for (String[] table : names) {
             String sql = Sql.tableDigest(table[0], table[1], checksum);
             Digest b = blue.first(sql, rs -> new Digest(rs.getLong(1), rs.getString(2))).orElseThrow();
@@ -87,10 +86,7 @@ public final class DataVerification {
                     : new Digest(-1, null); // missing on Green
             boolean matched = b.rows() == g.rows() && (!checksum || Objects.equals(b.checksum(), g.checksum()));
             tables.add(new TableVerification(table[0] + "." + table[1], b.rows(), g.rows(), b.checksum(), g.checksum(), matched));
-            if (System.nanoTime() - reported > PROGRESS_EVERY_NANOS) {
-                progress.accept(tables.size() + " of " + names.size() + " table(s) compared, last " + table[0] + "." + table[1]);
-                reported = System.nanoTime();
-            }
+            progress.accept(tables.size() + " of " + names.size() + " table(s) compared, last " + table[0] + "." + table[1]);
         }
         return tables;
     }

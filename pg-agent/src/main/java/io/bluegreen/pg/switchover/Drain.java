@@ -5,8 +5,8 @@ import io.bluegreen.pg.replication.FenceCheck;
 import io.bluegreen.schemas.Lsn;
 import io.bluegreen.pg.replication.PgSession;
 import io.bluegreen.pg.replication.ReplicationAdmin;
-import io.bluegreen.pg.replication.StepContext;
-import io.bluegreen.pg.replication.StepFailure;
+import io.bluegreen.runtime.agent.StepContext;
+import io.bluegreen.runtime.agent.StepFailure;
 import io.bluegreen.schemas.command.pg.DrainReplication;
 import io.bluegreen.schemas.common.DatabaseTarget;
 import io.bluegreen.schemas.common.FailureReason;
@@ -37,12 +37,10 @@ public final class Drain {
 
     private final ReplicationAdmin admin;
     private final DrainMethod method;
-    private final Duration maxStepWait;
 
-    public Drain(ReplicationAdmin admin, DrainMethod method, Duration maxStepWait) {
+    public Drain(ReplicationAdmin admin, DrainMethod method) {
         this.admin = admin;
         this.method = method;
-        this.maxStepWait = maxStepWait;
     }
 
     public SpecificRecord drain(StepContext ctx, DrainReplication command) throws SQLException, InterruptedException {
@@ -50,7 +48,7 @@ public final class Drain {
         Proof proof;
         try {
             proof = await(method, command.getSource(), command.getTarget(), command.getNames().getSlot(),
-                    command.getNames().getSubscription(), ctx.commandId(), timeout.compareTo(maxStepWait) <= 0 ? timeout : maxStepWait);
+                    command.getNames().getSubscription(), ctx.commandId(), timeout);
         } catch (StepFailure failure) {
             if (failure.reason() != FailureReason.TIMEOUT) {
                 throw failure;

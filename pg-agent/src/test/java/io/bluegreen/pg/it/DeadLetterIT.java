@@ -5,7 +5,7 @@ import io.bluegreen.local.testbed.WithTestBed;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.command.pg.UnfenceWrites;
 import io.bluegreen.schemas.result.StepSucceeded;
-import io.bluegreen.schemas.serde.DeadLetters;
+import io.bluegreen.runtime.kafka.DeadLetters;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
@@ -101,13 +101,13 @@ class DeadLetterIT implements TestPropertyProvider {
             return found.size() >= 2;
         });
         ConsumerRecord<byte[], byte[]> first = found.stream().filter(r -> Arrays.equals(r.value(), corrupt)).findFirst().orElseThrow();
-        assertEquals("NOT_SINGLE_OBJECT_ENCODED", header(first, DeadLetters.REASON));
+        assertEquals("NOT_AVRO", header(first, DeadLetters.REASON));
         assertEquals(Topics.PG_COMMANDS, header(first, DeadLetters.SOURCE_TOPIC));
         assertEquals("t-1", header(first, "trace-id"), "the original headers travel along");
         assertEquals("bluegreen-pg-agent", header(first, DeadLetters.HANDLER));
         ConsumerRecord<byte[], byte[]> second = found.stream().filter(r -> Arrays.equals(r.value(), foreignBytes)).findFirst().orElseThrow();
         assertArrayEquals(foreignBytes, second.value());
-        assertEquals("UNEXPECTED_TYPE", header(second, DeadLetters.REASON));
+        assertEquals("NOT_FOR_THIS_SERVICE", header(second, DeadLetters.REASON));
 
         UnfenceWrites next = agent.command(new UnfenceWrites());
         next.setTarget(AgentHarness.blue(DB));

@@ -7,7 +7,7 @@ import io.bluegreen.pg.replication.JdbcReplicationAdmin;
 import io.bluegreen.pg.replication.PublisherSteps;
 import io.bluegreen.pg.replication.ReplicationAdmin;
 import io.bluegreen.pg.replication.Secrets;
-import io.bluegreen.pg.replication.StepContext;
+import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.pg.replication.SubscriberSteps;
 import io.bluegreen.pg.switchover.Drain;
 import io.bluegreen.pg.switchover.DrainMethod;
@@ -18,7 +18,7 @@ import io.bluegreen.schemas.command.pg.CreateSubscription;
 import io.bluegreen.schemas.command.pg.FenceWrites;
 import io.bluegreen.schemas.command.pg.UnfenceWrites;
 import io.bluegreen.schemas.common.DatabaseTarget;
-import io.bluegreen.schemas.credentials.Credentials;
+import io.bluegreen.runtime.credentials.Credentials;
 import io.bluegreen.schemas.result.StepFailed;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
@@ -64,14 +64,14 @@ class DrainMethodsBenchmark {
                 new JdbcReplicationAdmin.Settings("bluegreen-bench", "prefer", 10));
         DatabaseTarget blue = AgentHarness.blue(DB);
         DatabaseTarget green = AgentHarness.green(DB);
-        StepContext ctx = new StepContext("bench", "bench", "Bench", 1);
+        StepContext ctx = new StepContext("bench", "bench", "Bench", 1, java.time.Clock.systemUTC());
         PublisherSteps publisher = new PublisherSteps(admin);
         check(publisher.createPublication(ctx, new CreatePublication("bench", "p", 1, java.time.Instant.now(), blue, names(DB), null)));
         check(publisher.createSlot(ctx, new CreateSlot("bench", "s", 1, java.time.Instant.now(), blue, names(DB))));
-        check(new SubscriberSteps(admin, Duration.ofMinutes(1)).createSubscription(ctx, new CreateSubscription("bench", "c", 1,
+        check(new SubscriberSteps(admin).createSubscription(ctx, new CreateSubscription("bench", "c", 1,
                 java.time.Instant.now(), green, blue, names(DB), false, false, true, null)));
         WriteFence fence = new WriteFence(admin, Duration.ofSeconds(30));
-        Drain drain = new Drain(admin, DrainMethod.MARKER, Duration.ofMinutes(1));
+        Drain drain = new Drain(admin, DrainMethod.MARKER);
 
         Map<DrainMethod, List<Long>> micros = new java.util.LinkedHashMap<>();
         List<Long> logins = new ArrayList<>();

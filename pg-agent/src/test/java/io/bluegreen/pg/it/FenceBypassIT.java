@@ -14,7 +14,7 @@ import io.bluegreen.schemas.command.pg.DrainReplication;
 import io.bluegreen.schemas.command.pg.FenceWrites;
 import io.bluegreen.schemas.command.pg.UnfenceWrites;
 import io.bluegreen.schemas.common.FailureReason;
-import io.bluegreen.schemas.credentials.Credentials;
+import io.bluegreen.runtime.credentials.Credentials;
 import io.bluegreen.schemas.result.ReplicationDrained;
 import io.bluegreen.schemas.result.StepFailed;
 import io.bluegreen.schemas.result.StepSucceeded;

@@ -6,7 +6,7 @@ import io.bluegreen.pg.replication.PgSession;
 import io.bluegreen.pg.replication.PublisherSteps;
 import io.bluegreen.pg.replication.ReplicationAdmin;
 import io.bluegreen.pg.replication.Secrets;
-import io.bluegreen.pg.replication.StepContext;
+import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.pg.replication.SubscriberSteps;
 import io.bluegreen.pg.switchover.Drain;
 import io.bluegreen.pg.switchover.DrainMethod;
@@ -17,7 +17,7 @@ import io.bluegreen.schemas.command.pg.CreateSubscription;
 import io.bluegreen.schemas.common.DatabaseTarget;
 import io.bluegreen.schemas.common.ReplicationNames;
 import io.bluegreen.schemas.common.Role;
-import io.bluegreen.schemas.credentials.Credentials;
+import io.bluegreen.runtime.credentials.Credentials;
 import io.bluegreen.schemas.result.StepFailed;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
@@ -100,11 +100,11 @@ class FenceScaleBenchmark {
         DatabaseTarget blue = AgentHarness.target(blueServer, "blue", database, Role.BLUE);
         DatabaseTarget green = AgentHarness.target(greenServer, "green", database, Role.GREEN);
         ReplicationNames names = AgentHarness.names(database);
-        StepContext ctx = new StepContext("bench", "bench", "Bench", 1);
+        StepContext ctx = new StepContext("bench", "bench", "Bench", 1, java.time.Clock.systemUTC());
         PublisherSteps publisher = new PublisherSteps(admin);
         check(publisher.createPublication(ctx, new CreatePublication("bench", "p", 1, Instant.now(), blue, names, null)));
         check(publisher.createSlot(ctx, new CreateSlot("bench", "s", 1, Instant.now(), blue, names)));
-        check(new SubscriberSteps(admin, Duration.ofMinutes(1)).createSubscription(ctx, new CreateSubscription("bench", "c", 1,
+        check(new SubscriberSteps(admin).createSubscription(ctx, new CreateSubscription("bench", "c", 1,
                 Instant.now(), green, blue, names, false, false, true, null)));
 
         AtomicBoolean writing = new AtomicBoolean(true);
@@ -114,7 +114,7 @@ class FenceScaleBenchmark {
                 () -> write(blueServer, database, tables, writing, ids, acknowledged))).toList();
 
         WriteFence fence = new WriteFence(admin, Duration.ofSeconds(30));
-        Drain drain = new Drain(admin, DrainMethod.MARKER, Duration.ofMinutes(1));
+        Drain drain = new Drain(admin, DrainMethod.MARKER);
         List<Long> engageMicros = new ArrayList<>();
         List<Long> drainMicros = new ArrayList<>();
         List<Long> windowMicros = new ArrayList<>();

@@ -6,7 +6,7 @@ import io.bluegreen.pg.replication.PgSession;
 import io.bluegreen.pg.replication.PublisherSteps;
 import io.bluegreen.pg.replication.ReplicationAdmin;
 import io.bluegreen.pg.replication.Secrets;
-import io.bluegreen.pg.replication.StepContext;
+import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.pg.replication.SubscriberSteps;
 import io.bluegreen.pg.switchover.Guardrails;
 import io.bluegreen.schemas.SchemaFingerprint;
@@ -17,7 +17,7 @@ import io.bluegreen.schemas.common.DatabaseTarget;
 import io.bluegreen.schemas.common.GuardrailFinding;
 import io.bluegreen.schemas.common.ReplicationNames;
 import io.bluegreen.schemas.common.Role;
-import io.bluegreen.schemas.credentials.Credentials;
+import io.bluegreen.runtime.credentials.Credentials;
 import io.bluegreen.schemas.result.StepFailed;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -86,12 +86,12 @@ class GuardrailsIT {
                 new JdbcReplicationAdmin.Settings("bluegreen-guardrails-it", "prefer", 10));
         DatabaseTarget blueTarget = AgentHarness.target(blueServer, AgentHarness.BLUE_REF, DB, Role.BLUE);
         DatabaseTarget greenTarget = AgentHarness.target(greenServer, AgentHarness.GREEN_REF, DB, Role.GREEN);
-        StepContext ctx = new StepContext("guardrails-it", "setup", "Setup", 1);
+        StepContext ctx = new StepContext("guardrails-it", "setup", "Setup", 1, java.time.Clock.systemUTC());
         PublisherSteps publisher = new PublisherSteps(admin);
         succeeded(publisher.createPublication(ctx, new CreatePublication("guardrails-it", "p", 1, Instant.now(), blueTarget,
                 names, null)));
         succeeded(publisher.createSlot(ctx, new CreateSlot("guardrails-it", "s", 1, Instant.now(), blueTarget, names)));
-        succeeded(new SubscriberSteps(admin, Duration.ofMinutes(1)).createSubscription(ctx, new CreateSubscription(
+        succeeded(new SubscriberSteps(admin).createSubscription(ctx, new CreateSubscription(
                 "guardrails-it", "c", 1, Instant.now(), greenTarget, blueTarget, names, false, false, true, null)));
         blue = admin.open(blueTarget);
         green = admin.open(greenTarget);

@@ -52,6 +52,7 @@ final class TopicTail implements AutoCloseable {
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-" + topic);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
         config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -1,0 +1,243 @@
+package io.bluegreen.coordinator.fleet;
+
+import io.bluegreen.coordinator.saga.Saga;
+import io.bluegreen.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/**
+ * A coordinator instance's share of the fleet. Instances join one consumer group on the saga's inputs
+ * ({@code bluegreen.results}, {@code bluegreen.lag}, {@code bluegreen.upgrade.requests}); the range assignor gives
+ * one instance the same partition number of every input topic, and with it every upgrade keyed to that partition.
+ * On assignment the instance fences the previous owner (its transactional id is the partition's), waits until its
+ * {@link ReadView} has read everything committed on the partition, and takes the upgrades in progress from it. Each
+ * poll's records are handled partition by partition, in parallel, each partition in its own transaction.
+ *
+ * <p>Any failure of the group or of a transaction ends the session: every partition is dropped, uncommitted state
+ * with it, and the instance joins again and rebuilds from the committed log.
+ */
+public final class CoordinatorLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorLoop.class);
+    private static final Duration MAX_POLL_WAIT = Duration.ofMillis(100);
+
+    private final KafkaClients clients;
+    private final FleetSettings settings;
+    private final ReadView view;
+    private final Saga saga;
+    private final Clock clock;
+    private final ExecutorService workers;
+    private final Map<Integer, OwnedPartition> owned = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile boolean running = true;
+
+    public CoordinatorLoop(KafkaClients clients, FleetSettings settings, ReadView view, Saga saga, Clock clock,
+                           int workerThreads) {
+        this.clients = clients;
+        this.settings = settings;
+        this.view = view;
+        this.saga = saga;
+        this.clock = clock;
+        this.workers = Executors.newFixedThreadPool(workerThreads, r -> {
+            Thread t = new Thread(r, "bluegreen-partition-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        this.thread = new Thread(this::run, "bluegreen-coordinator-loop");
+    }
+
+    public CoordinatorLoop start() {
+        thread.start();
+        return this;
+    }
+
+    /** The partitions this instance owns now. */
+    public Set<Integer> ownedPartitions() {
+        return Set.copyOf(owned.keySet());
+    }
+
+    /** Upgrades in progress on the partitions this instance owns. */
+    public int liveUpgrades() {
+        return owned.values().stream().mapToInt(OwnedPartition::liveUpgrades).sum();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                session();
+            } catch (WakeupException e) {
+                if (running) {
+                    LOG.warn("Coordinator loop woken up unexpectedly; joining again");
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Coordinator session ended ({}); dropping every partition and joining again", e.toString(), e);
+            } finally {
+                dropAll();
+            }
+            if (running) {
+                pause();
+            }
+        }
+    }
+
+    private void session() {
+        try (KafkaConsumer<byte[], byte[]> c = clients.consumer("bluegreen-coordinator-" + settings.instanceId(), Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName(),
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis(),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, settings.sessionTimeout().toMillis() / 4),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000))) {
+            consumer = c;
+            c.subscribe(List.of(Topics.RESULTS, Topics.LAG, Topics.REQUESTS), new Rebalance());
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = c.poll(pollWait());
+                handle(records, c.groupMetadata());
+            }
+        } finally {
+            consumer = null;
+        }
+    }
+
+    private Duration pollWait() {
+        Instant now = clock.instant();
+        Instant next = owned.values().stream().map(OwnedPartition::nextDeadline).flatMap(java.util.Optional::stream)
+                .min(Instant::compareTo).orElse(now.plus(MAX_POLL_WAIT));
+        Duration wait = Duration.between(now, next);
+        return wait.isNegative() ? Duration.ZERO : wait.compareTo(MAX_POLL_WAIT) > 0 ? MAX_POLL_WAIT : wait;
+    }
+
+    private void handle(ConsumerRecords<byte[], byte[]> records, ConsumerGroupMetadata group) {
+        Map<Integer, List<ConsumerRecord<byte[], byte[]>>> byPartition = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            byPartition.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(record);
+        }
+        List<CompletableFuture<Void>> work = new ArrayList<>();
+        for (OwnedPartition partition : owned.values()) {
+            List<ConsumerRecord<byte[], byte[]>> batch = byPartition.get(partition.partition());
+            work.add(CompletableFuture.runAsync(() -> {
+                if (batch == null) {
+                    partition.tick();
+                } else {
+                    partition.handle(batch, group);
+                }
+            }, workers));
+        }
+        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+    }
+
+    /**
+     * Range assignment with the eager protocol revokes everything before each new assignment. A partition that comes
+     * back to this instance keeps its state and producer: no other instance can have owned it in between, and if one
+     * had, its fencing would make this instance's next transaction fail and the session start over.
+     */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        private final Set<Integer> revoked = new java.util.HashSet<>();
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(tp -> revoked.add(tp.partition()));
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            drop(partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet()));
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Set<Integer> numbers = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
+            Set<Integer> gone = new java.util.HashSet<>(revoked);
+            gone.removeAll(numbers);
+            revoked.clear();
+            drop(gone);
+            List<CompletableFuture<Void>> taking = numbers.stream().filter(n -> !owned.containsKey(n))
+                    .map(n -> CompletableFuture.runAsync(() -> take(n), workers)).toList();
+            CompletableFuture.allOf(taking.toArray(CompletableFuture[]::new)).join();
+            LOG.info("Instance {} owns partitions {} ({} upgrades in progress)", settings.instanceId(),
+                    new java.util.TreeSet<>(owned.keySet()), liveUpgrades());
+        }
+    }
+
+    private void take(int number) {
+        KafkaProducer<byte[], byte[]> producer = clients.producer("bluegreen-coordinator-" + settings.instanceId() + "-p" + number,
+                Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalIdPrefix() + "-" + number,
+                        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000));
+        // fences the previous owner: its open transaction is aborted, and the partition's committed end is final
+        producer.initTransactions();
+        if (!view.awaitCommitted(List.of(number), Duration.ofSeconds(60))) {
+            producer.close(Duration.ZERO);
+            throw new IllegalStateException("The read view did not reach the committed end of " + Topics.UPGRADE_EVENTS + "-"
+                    + number + " within 60 s; cannot take the partition over");
+        }
+        OwnedPartition partition = new OwnedPartition(number, producer, saga, clock, settings);
+        partition.adopt(view.partition(number));
+        owned.put(number, partition);
+    }
+
+    private void drop(Set<Integer> partitions) {
+        partitions.forEach(number -> {
+            OwnedPartition partition = owned.remove(number);
+            if (partition != null) {
+                partition.close();
+            }
+        });
+    }
+
+    private void dropAll() {
+        owned.values().forEach(OwnedPartition::close);
+        owned.clear();
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdownNow();
+    }
+}
