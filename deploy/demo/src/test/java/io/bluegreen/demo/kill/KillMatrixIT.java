@@ -332,7 +332,7 @@ class KillMatrixIT {
         plan.put("holdDurationMs", 1000);
         plan.put("switchoverMode", "automatic");
         plan.put("repoint", "event");
-        plan.put("switchoverTimeoutMs", 10_000);
+        plan.put("switchoverTimeoutMs", 30_000);
         plan.put("switchoverAttempts", 10);
         plan.put("verifyMode", "row_count");
         plan.put("sequenceMargin", 1000);
