@@ -93,7 +93,7 @@ class KillMatrixIT {
     private static final String CREDENTIALS_REF = "kill-admin";
     private static final String REGION = "eu-west-1";
     private static final List<String> DATABASES = List.of("app", "billing");
-    private static final Duration UPGRADE_TIMEOUT = Duration.ofMinutes(12);
+    private static final Duration UPGRADE_TIMEOUT = Duration.ofMinutes(15);
     /**
      * Where the broker is restarted: with commands of both agents in flight (Blue being prepared, Green's engine being
      * upgraded), while the lag is gated, and inside the switchover.
