@@ -143,7 +143,11 @@ public final class DemoRun {
 
     private static String describe(Map<?, ?> view, Writer writer) {
         Object waiting = view.get("waitingFor");
-        String steps = waiting instanceof List<?> list && !list.isEmpty() ? "waiting for " + list : "";
+        String steps = waiting instanceof List<?> list && !list.isEmpty() ? "waiting for " + list.stream()
+                .map(p -> p instanceof Map<?, ?> pending ? pending.get("step") + (pending.get("database") == null ? ""
+                        : "(" + pending.get("database") + ")") + (pending.get("progress") == null ? ""
+                        : ": " + pending.get("progress")) : String.valueOf(p))
+                .toList() : "";
         return steps + (writer.committed() > 0 ? "  (app writes committed: " + writer.committed() + ")" : "");
     }
 

@@ -102,8 +102,8 @@ class SwitchoverSafetyIT {
         Map<?, ?> created = http.toBlocking().retrieve(HttpRequest.POST("/upgrades", plan), Map.class);
         upgradeId = (String) created.get("upgradeId");
         awaitPhase("READY_FOR_SWITCHOVER", Duration.ofMinutes(4));
-        String green = String.valueOf(((Map<?, ?>) upgrade().get("data")).get("greenHost"));
-        String greenPort = String.valueOf(((Map<?, ?>) upgrade().get("data")).get("greenPort"));
+        String green = String.valueOf(((Map<?, ?>) upgrade().get("green")).get("host"));
+        String greenPort = String.valueOf(((Map<?, ?>) upgrade().get("green")).get("port"));
         greenUrl = "jdbc:postgresql://" + green + ":" + greenPort + "/app";
     }
 

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 
 /**
  * Proves that every transaction Blue committed before its fence has been applied on Green, within the
- * command's timeout (at most {@code bluegreen.pg.max-step-wait}). Refuses to start unless Blue is fenced:
+ * command's timeout. Refuses to start unless Blue is fenced:
  * without a fence, "caught up" proves nothing. The reference point is always taken on Blue after the fence,
  * never Blue's {@code sent_lsn}, which can read behind the subscriber (PITFALLS 18). Green being down is not
  * an error until the deadline: the wait reconnects, then times out naming the last error.

@@ -135,6 +135,7 @@ public final class AgentRuntime implements AutoCloseable {
 
     private final Settings settings;
     private final AgentSteps steps;
+    private final UnaryOperator<String> redactor;
     private final Clock clock;
     private final CommandRunner runner;
     private final AnsweredCommands answered;
@@ -155,6 +156,7 @@ public final class AgentRuntime implements AutoCloseable {
                         Clock clock) {
         this.settings = settings;
         this.steps = steps;
+        this.redactor = redactor;
         this.clock = clock;
         this.runner = new CommandRunner(settings.name(), steps, classifier, redactor, settings.retry(), () -> stopping);
         this.answered = new AnsweredCommands(settings.rememberedCommands());
@@ -256,7 +258,7 @@ public final class AgentRuntime implements AutoCloseable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            commit(consumer, partitions);
+            settle(consumer); // what is answered so far is committed while the partitions are still ours
         }
 
         @Override
@@ -304,8 +306,26 @@ public final class AgentRuntime implements AutoCloseable {
         }
     }
 
-    /** Handles one record; false when it got no answer (the agent is stopping) and must be handled again. */
-    boolean handle(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * Handles one record; false when it got no answer (the agent is stopping) and must be handled again. A record
+     * the runtime itself cannot handle (an answer that does not encode) goes to the dead-letter topic rather than
+     * round a crash loop.
+     */
+    private boolean handle(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return answer(record);
+        } catch (RuntimeException e) {
+            if (stopping) {
+                return false; // handled again where the partition goes
+            }
+            RuntimeException error = new IllegalStateException(redactor.apply(e.toString()));
+            LOG.error("{} could not handle {}-{}@{}: sent to {}: {}", settings.name(), record.topic(), record.partition(),
+                    record.offset(), Topics.DEAD_LETTER, error.getMessage());
+            return send(DeadLetters.of(record, DeadLetterReason.HANDLER_FAILED, error, settings.name()));
+        }
+    }
+
+    private boolean answer(ConsumerRecord<byte[], byte[]> record) {
         MDC.clear();
         SpecificRecord command;
         try {
