@@ -38,6 +38,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Map<String, String> overrides;
     private Path directory;
     private KafkaRaftServer server;
+    private KafkaConfig config;
     private String bootstrapServers;
     private Thread shutdownHook;
     private Duration startupTime = Duration.ZERO;
@@ -63,7 +64,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             Path logDir = Files.createDirectories(directory.resolve("log"));
             Properties props = brokerProperties(brokerPort, controllerPort, logDir);
             format(props, logDir);
-            KafkaConfig config = KafkaConfig.fromProps(props, false);
+            config = KafkaConfig.fromProps(props, false);
             server = new KafkaRaftServer(config, Time.SYSTEM);
             shutdownHook = new Thread(this::stopQuietly, "embedded-kafka-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -139,6 +140,29 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Thread.onSpinWait();
             }
         }
+    }
+
+    /**
+     * Stops the broker and starts it again on the same ports and log directories, as a restarted broker process
+     * would: clients see their connections drop and come back, every record and committed offset is kept.
+     */
+    public synchronized void restart() {
+        if (server == null) {
+            throw new IllegalStateException("The embedded Kafka broker is not started: call start() first");
+        }
+        long began = System.nanoTime();
+        server.shutdown();
+        server.awaitShutdown();
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            server.startup();
+            awaitReady(Duration.ofSeconds(60));
+        } catch (Exception e) {
+            throw new IllegalStateException("The embedded Kafka broker in " + directory + " did not come back after a restart: "
+                    + e.getMessage(), e);
+        }
+        LOG.info("Kafka broker (KRaft) restarted at {} in {} ms", bootstrapServers,
+                Duration.ofNanos(System.nanoTime() - began).toMillis());
     }
 
     public String bootstrapServers() {
