@@ -105,12 +105,19 @@ public final class RdsOperations {
         boolean changed = false;
         if (!parameterGroupExists(name, clusterGroup)) {
             String description = "bluegreen: logical replication on";
-            if (clusterGroup) {
-                rds.createDBClusterParameterGroup(r -> r.dbClusterParameterGroupName(name)
-                        .dbParameterGroupFamily(family).description(description));
-            } else {
-                rds.createDBParameterGroup(r -> r.dbParameterGroupName(name)
-                        .dbParameterGroupFamily(family).description(description));
+            try {
+                if (clusterGroup) {
+                    rds.createDBClusterParameterGroup(r -> r.dbClusterParameterGroupName(name)
+                            .dbParameterGroupFamily(family).description(description));
+                } else {
+                    rds.createDBParameterGroup(r -> r.dbParameterGroupName(name)
+                            .dbParameterGroupFamily(family).description(description));
+                }
+            } catch (RuntimeException e) {
+                if (!AwsErrors.isAlreadyExists(e)) {
+                    throw e;
+                }
+                // another upgrade created the shared group at the same moment: use it
             }
             changed = true;
         }
