@@ -204,29 +204,19 @@ public final class ReadView implements AutoCloseable {
 
     /** Waits until the view holds at least {@code count} events of an upgrade (read-your-writes after a request). */
     public boolean awaitEvents(String upgradeId, int count, Duration timeout) {
-        long until = System.nanoTime() + timeout.toNanos();
-        synchronized (this) {
-            while (find(upgradeId).map(Entry::size).orElse(0) < count) {
-                long left = until - System.nanoTime();
-                if (left <= 0 || !running) {
-                    return false;
-                }
-                try {
-                    wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        return true;
+        return await(() -> find(upgradeId).map(Entry::size).orElse(0) >= count, timeout);
     }
 
     /** Waits until the view has read every partition up to the given offsets (exclusive). */
     public boolean awaitPositions(Map<TopicPartition, Long> offsets, Duration timeout) {
+        return await(() -> reached(offsets), timeout);
+    }
+
+    /** Waits, woken after each poll of the tail, until the condition holds, the timeout passes or the view stops. */
+    private boolean await(java.util.function.BooleanSupplier condition, Duration timeout) {
         long until = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
-            while (!reached(offsets)) {
+            while (!condition.getAsBoolean()) {
                 long left = until - System.nanoTime();
                 if (left <= 0 || !running) {
                     return false;
