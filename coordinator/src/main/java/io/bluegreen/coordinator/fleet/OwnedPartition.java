@@ -155,7 +155,7 @@ final class OwnedPartition implements AutoCloseable {
             if (next.isEmpty() || next.get().isAfter(now)) {
                 continue; // superseded: a newer entry is queued
             }
-            withMdc(upgrade.state.upgradeId(), () -> {
+            withMdc(upgrade.state.upgradeId(), null, () -> {
                 Decision decision = saga.onTick(upgrade.state, now);
                 if (decision.isEmpty()) {
                     deadlines.add(new Due(now.plus(RECHECK), due.upgradeId()));
@@ -176,7 +176,8 @@ final class OwnedPartition implements AutoCloseable {
             return;
         }
         String upgradeId = String.valueOf(((GenericRecord) input).get("upgradeId"));
-        withMdc(upgradeId, () -> {
+        Object answering = input.getSchema().getField("causationId") == null ? null : ((GenericRecord) input).get("causationId");
+        withMdc(upgradeId, answering == null ? null : answering.toString(), () -> {
             try {
                 if (input instanceof StartUpgrade start) {
                     start(record, start);
@@ -358,12 +359,17 @@ final class OwnedPartition implements AutoCloseable {
         return phase == UpgradePhase.COMPLETED || phase == UpgradePhase.ROLLED_BACK;
     }
 
-    private static void withMdc(String upgradeId, Runnable work) {
+    /** Names the upgrade (and the command an agent's answer is for) in every log line of the work. */
+    private static void withMdc(String upgradeId, String commandId, Runnable work) {
         MDC.put("upgradeId", upgradeId);
+        if (commandId != null) {
+            MDC.put("commandId", commandId);
+        }
         try {
             work.run();
         } finally {
             MDC.remove("upgradeId");
+            MDC.remove("commandId");
         }
     }
 
