@@ -216,17 +216,16 @@ final class OwnedPartition implements AutoCloseable {
             reply(record, start.getRequestId(), id, RequestOutcome.INVALID, e.getMessage(), null);
             return;
         }
+        Live upgrade = new Live(key, null, 0);
         try {
-            checkSizes(decision);
+            commit(upgrade, decision); // refuses an oversized plan before anything is sent
         } catch (OversizedEventException e) {
             reply(record, start.getRequestId(), id, RequestOutcome.INVALID, e.getMessage(), null);
             return;
         }
-        Live upgrade = new Live(key, null, 0);
         known.add(id);
         live.put(id, upgrade);
         claims.put(key, id);
-        commit(upgrade, decision);
         reply(record, start.getRequestId(), id, RequestOutcome.ACCEPTED, null, null, upgrade.events);
     }
 
@@ -322,10 +321,6 @@ final class OwnedPartition implements AutoCloseable {
 
     private void schedule(UpgradeState state) {
         state.nextDeadline().ifPresent(at -> deadlines.add(new Due(at, state.upgradeId())));
-    }
-
-    private void checkSizes(Decision decision) {
-        encodeWithinLimit(decision);
     }
 
     private List<byte[]> encodeWithinLimit(Decision decision) {
