@@ -150,7 +150,6 @@ class KillMatrixIT {
             properties.put("bluegreen.aws.endpoint-override", emulator.endpoint().toString());
             properties.put("bluegreen.aws.access-key-id", "local");
             properties.put("bluegreen.aws.poll-interval", "300ms");
-            properties.put("bluegreen.aws.wait-slice", "5s");
             properties.put("bluegreen.aws.instance-class", "db.t3.medium");
             properties.put("bluegreen.monitor.sample-interval", "1s");
             Path archive = archives.resolve(service.module() + ".jsa");
