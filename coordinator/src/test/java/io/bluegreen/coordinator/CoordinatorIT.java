@@ -5,6 +5,9 @@ import io.bluegreen.local.testbed.TestBed;
 import io.bluegreen.local.testbed.WithTestBed;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.command.pg.RunSwitchover;
+import io.bluegreen.schemas.command.pg.VerifyData;
+import io.bluegreen.schemas.common.FailureReason;
+import io.bluegreen.schemas.result.StepFailed;
 import io.bluegreen.schemas.command.pg.UnfenceWrites;
 import io.bluegreen.schemas.event.WriterEndpointChanged;
 import io.bluegreen.schemas.command.aws.CloneCluster;
@@ -225,6 +228,45 @@ class CoordinatorIT {
                 || ((List<?>) upgrade(id).get("waitingFor")).isEmpty());
         assertEquals("REPLICATING", upgrade(id).get("phase"));
         assertEquals(null, upgrade(id).get("writer"), "no endpoint was published");
+    }
+
+    @Test
+    void aVerificationLostAfterTheSwitchoverIsWaivedThroughTheApiWithAReasonAndTheUpgradeCompletes() {
+        String id = "upg-wv-" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, Object> plan = Map.of("upgradeId", id, "blue", Map.of("identifier", "ledger", "region", "eu-west-1",
+                        "engine", "postgres", "host", "127.0.0.1", "port", 5432, "credentialsRef", "orders-admin"),
+                "targetVersion", "17.9", "databases", List.of("app"), "lagThresholdBytes", 4096,
+                "holdDurationMs", 200, "switchoverMode", "automatic", "repoint", "event");
+        http.toBlocking().exchange(HttpRequest.POST("/upgrades", plan), Map.class);
+        answerUntilPhase(id, "REPLICATING");
+        lag("ledger", id, "app", Instant.now().minusSeconds(1));
+        producer.flush();
+        SpecificRecord verify = playAgents(id, c -> c instanceof VerifyData);
+        GenericRecord command = (GenericRecord) verify;
+        producer.send(new ProducerRecord<>(Topics.RESULTS, "ledger", new StepFailed(id, String.valueOf(command.get("commandId")),
+                "VerifyData", (Integer) command.get("attempt"), Instant.now(), FailureReason.PRECONDITION_FAILED, false, null,
+                "Green's snapshot at the drain point of app is not held by this pg-agent (it restarted)")));
+        producer.flush();
+        awaitPhase(id, "FAILED");
+        assertTrue(String.valueOf(upgrade(id).get("lastFailure")).contains("waive-verification"), upgrade(id).toString());
+
+        HttpClientResponseException noReason = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + id + "/waive-verification",
+                        Map.of("by", "alice")), Map.class));
+        assertEquals(400, noReason.code());
+        HttpClientResponseException rollback = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + id + "/rollback", Map.of("by", "alice")),
+                        Map.class));
+        assertEquals(409, rollback.code(), "Green has taken writes");
+
+        http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + id + "/waive-verification",
+                Map.of("by", "alice", "reason", "row counts compared by hand")), Map.class);
+        answerUntilPhase(id, "COMPLETED");
+        List<Map> events = http.toBlocking().retrieve(HttpRequest.GET("/upgrades/" + id + "/events"),
+                io.micronaut.core.type.Argument.listOf(Map.class));
+        Map waived = events.stream().filter(e -> "VerificationWaived".equals(e.get("event"))).findFirst().orElseThrow();
+        assertTrue(String.valueOf(waived.get("detail")).contains("row counts compared by hand")
+                && String.valueOf(waived.get("detail")).contains("alice"), waived.toString());
     }
 
     @Test

@@ -31,6 +31,7 @@ import io.bluegreen.schemas.event.DataVerificationRecorded;
 import io.bluegreen.schemas.event.PhaseEntered;
 import io.bluegreen.schemas.event.ReplicationEstablished;
 import io.bluegreen.schemas.event.RetryRequested;
+import io.bluegreen.schemas.event.VerificationWaived;
 import io.bluegreen.schemas.event.RollbackStarted;
 import io.bluegreen.schemas.event.RolledBack;
 import io.bluegreen.schemas.event.StepCompleted;
@@ -130,7 +131,8 @@ public final class Topics {
             UpgradeRequested.class, PhaseEntered.class, ReplicationEstablished.class, StepDispatched.class, StepCompleted.class,
             StepFailureRecorded.class, SwitchoverApproved.class, SwitchoverAborted.class, UpgradeCompleted.class,
             UpgradeFailed.class, RetryRequested.class, RollbackStarted.class, RolledBack.class, SwitchoverStarted.class,
-            WriterEndpointChanged.class, DataVerificationRecorded.class, StepProgressed.class, CommandResent.class));
+            WriterEndpointChanged.class, DataVerificationRecorded.class, StepProgressed.class, CommandResent.class,
+            VerificationWaived.class));
 
     /**
      * Users' requests (a plan, an approval, a retry, a rollback) from any coordinator's API to the coordinator that

@@ -99,6 +99,19 @@ public class UpgradesController {
         return decide(id, UserDecision.ROLLBACK, decide, decide.reason() == null ? "requested" : decide.reason());
     }
 
+    /**
+     * Accepts Green without the verification that failed or could not be done after the switchover (see
+     * docs/saga.md); the reason is required and kept in the audit trail.
+     */
+    @Post("/{id}/waive-verification")
+    HttpResponse<?> waiveVerification(String id, @Body Decide decide) {
+        if (decide.reason() == null || decide.reason().isBlank()) {
+            return HttpResponse.<Problem>badRequest().body(new Problem("invalid_request", "A waiver needs a reason "
+                    + "(\"reason\": how Green was checked against the fenced Blue); it is kept in the audit trail", null));
+        }
+        return decide(id, UserDecision.WAIVE_VERIFICATION, decide, decide.reason());
+    }
+
     private HttpResponse<?> decide(String id, UserDecision decision, Decide decide, @Nullable String reason) {
         ReadView.Entry entry = entry(id);
         DecideUpgrade request = new DecideUpgrade(id, UUID.randomUUID().toString(), clock.instant(), decision,

@@ -250,6 +250,7 @@ final class OwnedPartition implements AutoCloseable {
                 case RETRY -> saga.retry(upgrade.state, decide.getBy(), now);
                 case ROLLBACK -> saga.rollback(upgrade.state, decide.getReason() == null ? "requested" : decide.getReason(),
                         decide.getBy(), now);
+                case WAIVE_VERIFICATION -> saga.waiveVerification(upgrade.state, decide.getBy(), decide.getReason(), now);
                 default -> throw new SagaRefusal("Unknown decision " + decide.getDecision());
             };
         } catch (SagaRefusal e) {

@@ -28,6 +28,7 @@ import io.bluegreen.schemas.event.SwitchoverStarted;
 import io.bluegreen.schemas.event.UpgradeCompleted;
 import io.bluegreen.schemas.event.UpgradeFailed;
 import io.bluegreen.schemas.event.UpgradeRequested;
+import io.bluegreen.schemas.event.VerificationWaived;
 import io.bluegreen.schemas.event.WriterEndpointChanged;
 import io.bluegreen.schemas.monitor.AlertRaised;
 import io.bluegreen.schemas.result.DataVerified;
@@ -304,6 +305,16 @@ public final class Saga {
         return new Decision(List.of(recorded), List.of(new Outbound(Topics.ALERTS, alert)));
     }
 
+    /** Green serves writes and one of its databases could not be compared with the fenced Blue. */
+    private static Decision unverified(UpgradeState state, Dispatch dispatch, String why, Instant now) {
+        AlertRaised alert = new AlertRaised(state.upgradeId(), now, state.upgradeId() + "/DATA_UNVERIFIED/" + dispatch.database(),
+                AlertKind.DATA_UNVERIFIED, Severity.CRITICAL, dispatch.database(), 1.0, 0.0,
+                "Green serves writes but " + dispatch.database() + " could not be verified against the fenced Blue: " + why
+                        + "; compare the tables by hand, then POST /upgrades/" + state.upgradeId() + "/waive-verification "
+                        + "with a reason, or retry once the cause is fixed");
+        return new Decision(List.of(), List.of(new Outbound(Topics.ALERTS, alert)));
+    }
+
     /**
      * Every database has stayed under the lag threshold for the hold time, on fresh samples.
      *
@@ -352,6 +363,32 @@ public final class Saga {
     }
 
     /**
+     * Accepts Green without the data verification that failed or could not be done after the switchover (Green's
+     * snapshot at the drain point lost with a restarted pg-agent, or a difference the user has judged): retrying
+     * cannot help and rolling back would lose Green's writes. The databases' {@code VerifyData} counts as done,
+     * {@code VerificationWaived} records who and why, and the clean-up goes on.
+     */
+    public Decision waiveVerification(UpgradeState state, String by, String reason, Instant now) {
+        List<String> unverified = state.plan().getDatabases().stream()
+                .filter(db -> !state.completed().contains(new StepKey(Step.VERIFY_DATA, db))).toList();
+        if (state.phase() != UpgradePhase.FAILED || !state.failedPhase().equals(Optional.of(UpgradePhase.CLEANING_UP))
+                || !state.switchedOver() || unverified.isEmpty()) {
+            throw new SagaRefusal("Upgrade " + state.upgradeId() + " is in " + state.phase() + state.failedPhase()
+                    .map(p -> " (stopped in " + p + ")").orElse("") + ": a verification can be waived only when the upgrade "
+                    + "stopped in FAILED in CLEANING_UP after the switchover with a database's VerifyData not done; "
+                    + "retry or roll back instead");
+        }
+        if (reason == null || reason.isBlank()) {
+            throw new SagaRefusal("A waiver of the verification of upgrade " + state.upgradeId() + " needs a reason: "
+                    + "say how Green was checked against the fenced Blue");
+        }
+        VerificationWaived waived = new VerificationWaived(state.upgradeId(), eventIds.get(), null, now, unverified, by, reason);
+        Decision decision = new Decision(List.of(waived), List.of());
+        decision = decision.and(phaseEntered(fold(state, decision), UpgradePhase.CLEANING_UP, Trigger.WAIVED, now));
+        return decision.and(advance(fold(state, decision), now));
+    }
+
+    /**
      * Undoes what was attempted. Refused once the switchover was proven (Green has taken writes). Recorded at once;
      * the undo commands go out when the commands in flight have answered or timed out. On a failed undo it runs the
      * undo again, like a retry.
@@ -389,6 +426,9 @@ public final class Saga {
                 now, dispatch.step().recordedName(), failed.getReason(), failed.getRetryable(), failed.getErrorCode(),
                 failed.getMessage());
         Decision decision = new Decision(List.of(recorded), List.of());
+        if (dispatch.step() == Step.VERIFY_DATA && state.switchedOver()) {
+            decision = decision.and(unverified(state, dispatch, failed.getMessage(), now));
+        }
         UpgradeState next = UpgradeState.apply(state, recorded);
         if (state.phase() == UpgradePhase.FAILED || forwardDuringRollback(state, dispatch)) {
             return decision.and(proceed(next, now)); // recorded; nothing to redo for a step the rollback undoes anyway
@@ -408,6 +448,10 @@ public final class Saga {
     private Decision fail(UpgradeState state, FailureReason reason, boolean retryable, String message, Instant now) {
         String next = state.phase() == UpgradePhase.ROLLING_BACK
                 ? ". Retry (or roll back again) once the cause is fixed: the failed undo runs again"
+                : state.switchedOver() && state.phase() == UpgradePhase.CLEANING_UP
+                ? ". Green serves writes, so it cannot be rolled back: retry once the cause is fixed, or, when Green cannot be "
+                + "verified (its snapshot at the drain point is lost), compare the tables by hand and waive the verification "
+                + "(POST /upgrades/" + state.upgradeId() + "/waive-verification with a reason)"
                 : ". Retry the upgrade once the cause is fixed, or roll it back";
         UpgradeFailed failed = new UpgradeFailed(state.upgradeId(), eventIds.get(), null, now, state.phase(), reason,
                 message + next, retryable);

@@ -33,6 +33,11 @@ public final class Transitions {
         FAILED,
         /** A user asked to resume the phase that failed. */
         RETRY,
+        /**
+         * After the switchover, a user accepted Green without the data verification that failed or could not be
+         * done, and the clean-up goes on.
+         */
+        WAIVED,
         /** A user asked to undo what was attempted (refused once the switchover was proven). */
         ROLLBACK,
         /** Every undo completed. */
@@ -87,6 +92,7 @@ public final class Transitions {
             legal.add(new Transition(UpgradePhase.FAILED, phase, Trigger.RETRY));
         }
         legal.add(new Transition(UpgradePhase.FAILED, UpgradePhase.REPLICATING, Trigger.RETRY));
+        legal.add(new Transition(UpgradePhase.FAILED, UpgradePhase.CLEANING_UP, Trigger.WAIVED));
         for (UpgradePhase phase : UpgradePhase.values()) {
             if (rollbackFrom(phase)) {
                 legal.add(new Transition(phase, UpgradePhase.ROLLING_BACK, Trigger.ROLLBACK));

@@ -6,6 +6,7 @@ import io.bluegreen.schemas.event.CommandResent;
 import io.bluegreen.schemas.event.DataVerificationRecorded;
 import io.bluegreen.schemas.event.PhaseEntered;
 import io.bluegreen.schemas.event.RetryRequested;
+import io.bluegreen.schemas.event.VerificationWaived;
 import io.bluegreen.schemas.event.RollbackStarted;
 import io.bluegreen.schemas.event.StepCompleted;
 import io.bluegreen.schemas.event.StepDispatched;
@@ -129,6 +130,8 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
         } else if (event instanceof DataVerificationRecorded verified) {
             next.switchover = state.switchover.verified(verified.getMatched());
             next.databases.computeIfPresent(verified.getDatabase(), (db, s) -> s.withVerified(verified.getMatched()));
+        } else if (event instanceof VerificationWaived waived) {
+            waived.getDatabases().forEach(db -> next.completed.add(new StepKey(Step.VERIFY_DATA, db)));
         } else if (event instanceof RollbackStarted) {
             next.rollbackRequested = true;
         } else {

@@ -36,6 +36,7 @@ import io.bluegreen.schemas.event.PhaseEntered;
 import io.bluegreen.schemas.event.ReplicationEstablished;
 import io.bluegreen.schemas.event.UpgradeCompleted;
 import io.bluegreen.schemas.event.UpgradeFailed;
+import io.bluegreen.schemas.event.VerificationWaived;
 import io.bluegreen.schemas.monitor.ReplicationLagMeasured;
 import io.bluegreen.schemas.result.ClusterReady;
 import io.bluegreen.schemas.result.DataVerified;
@@ -271,6 +272,43 @@ class SagaTest {
                 "a retry verifies again: a failed check is never skipped");
         answerAll(SagaTest::success);
         assertEquals(UpgradePhase.COMPLETED, state.phase());
+    }
+
+    @Test
+    void aVerificationThatCannotBeDoneAfterTheSwitchoverAlertsAndCanBeWaivedWithAReasonOnly() {
+        apply(saga.start("upg-1", plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.AUTOMATIC), "alice", T0));
+        answerAll(SagaTest::success);
+        assertThrows(SagaRefusal.class, () -> saga.waiveVerification(state, "alice", "not switched over", T0),
+                "nothing to waive before the switchover");
+        apply(saga.onLagHeld(state, Map.of(), T0));
+        Function<SpecificRecord, SpecificRecord> lost = command -> command instanceof VerifyData verify
+                && verify.getTarget().getDatabase().equals("billing")
+                ? new StepFailed("upg-1", commandId(command), "VerifyData", 1, T0, FailureReason.PRECONDITION_FAILED, false,
+                null, "Green's snapshot at the drain point of billing is not held by this pg-agent")
+                : success(command);
+        answerAll(lost);
+        assertEquals(UpgradePhase.FAILED, state.phase());
+        assertEquals(UpgradePhase.CLEANING_UP, state.failedPhase().orElseThrow());
+        assertTrue(state.lastFailure().orElseThrow().contains("waive-verification"), state.lastFailure().orElseThrow());
+        AlertRaised alert = (AlertRaised) sent.stream().filter(o -> o.topic().equals(Topics.ALERTS)).findFirst()
+                .orElseThrow().command();
+        assertEquals(AlertKind.DATA_UNVERIFIED, alert.getKind());
+        assertEquals("billing", alert.getDatabase());
+        assertEquals(Severity.CRITICAL, alert.getSeverity());
+        assertThrows(SagaRefusal.class, () -> saga.rollback(state, "unverified", "alice", T0), "Green has taken writes");
+        assertThrows(SagaRefusal.class, () -> saga.waiveVerification(state, "alice", " ", T0), "a waiver needs a reason");
+
+        int before = stepsSent().size();
+        apply(saga.waiveVerification(state, "alice", "compared orders and invoices by hand", T0));
+        VerificationWaived waived = last(VerificationWaived.class);
+        assertEquals(List.of("billing"), waived.getDatabases(), "only the database that was not verified");
+        assertEquals("alice", waived.getRequestedBy());
+        assertEquals(UpgradePhase.CLEANING_UP, state.phase());
+        assertEquals(List.of("DropSubscription", "DropSubscription"), stepsSent().subList(before, stepsSent().size()),
+                "the clean-up goes on without verifying again");
+        answerAll(SagaTest::success);
+        assertEquals(UpgradePhase.COMPLETED, state.phase());
+        assertThrows(SagaRefusal.class, () -> saga.waiveVerification(state, "alice", "again", T0), "nothing left to waive");
     }
 
     @Test

@@ -46,6 +46,12 @@ class TransitionsTest {
                 failIn(d, t.to());
                 d.apply(d.saga.retry(d.state, "alice", d.now));
             }
+            case WAIVED -> {
+                d.start(SagaDriver.plan());
+                d.driveTo(UpgradePhase.CLEANING_UP);
+                d.fail(d.pending(Step.VERIFY_DATA), false);
+                d.apply(d.saga.waiveVerification(d.state, "alice", "compared by hand", d.now));
+            }
             case ROLLBACK -> {
                 if (t.from() == UpgradePhase.FAILED) {
                     failIn(d, UpgradePhase.CLONING_GREEN);
@@ -111,6 +117,15 @@ class TransitionsTest {
         assertEquals(UpgradePhase.FAILED, d.state.phase());
         SagaRefusal refusal = assertThrows(SagaRefusal.class, () -> d.saga.rollback(d.state, "late", "alice", d.now));
         assertTrue(refusal.getMessage().contains("would lose writes made on Green"), refusal.getMessage());
+    }
+
+    @TestFactory
+    Stream<DynamicTest> aWaiverIsRefusedUnlessTheVerificationAfterTheProofStoppedTheUpgrade() {
+        return phasesExcept().map(phase -> DynamicTest.dynamicTest(phase.name(), () -> {
+            SagaDriver d = reach(phase);
+            SagaRefusal refusal = assertThrows(SagaRefusal.class, () -> d.saga.waiveVerification(d.state, "alice", "why", d.now));
+            assertTrue(refusal.getMessage().contains("can be waived only when"), refusal.getMessage());
+        }));
     }
 
     @Test
