@@ -81,7 +81,7 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
             // start it over
             boolean resume = entered.getPreviousPhase() == UpgradePhase.FAILED && state.failedPhase.equals(Optional.of(to));
             if (to != UpgradePhase.FAILED && !resume) {
-                next.completed = new HashSet<>();
+                next.resetCompleted();
             }
             next.phase = to;
             next.switchoverApproved = to != UpgradePhase.REPLICATING && state.switchoverApproved;
@@ -92,28 +92,28 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
                     : dispatched.getOccurredAt().plus(step.defaultTimeout());
             Dispatch dispatch = new Dispatch(dispatched.getCommandId(), step, dispatched.getDatabase(),
                     dispatched.getAttempt(), state.phase, dispatched.getOccurredAt(), deadline, 0, Optional.empty());
-            next.pending.put(dispatch.commandId(), dispatch);
-            next.attempts.put(dispatch.key(), dispatch.attempt());
-            if (!next.attempted.contains(dispatch.key())) {
-                next.attempted.add(dispatch.key());
+            next.pending().put(dispatch.commandId(), dispatch);
+            next.attempts().put(dispatch.key(), dispatch.attempt());
+            if (!state.attempted.contains(dispatch.key())) {
+                next.attempted().add(dispatch.key());
             }
         } else if (event instanceof CommandResent resent) {
-            next.pending.computeIfPresent(resent.getCommandId(), (id, d) -> d.resent(resent.getDeadline()));
+            next.pending().computeIfPresent(resent.getCommandId(), (id, d) -> d.resent(resent.getDeadline()));
         } else if (event instanceof StepProgressed progressed) {
-            next.pending.computeIfPresent(progressed.getCommandId(), (id, d) -> d.progressed(new Dispatch.Progress(
+            next.pending().computeIfPresent(progressed.getCommandId(), (id, d) -> d.progressed(new Dispatch.Progress(
                     progressed.getOccurredAt(), progressed.getDetail(), progressed.getPercent()), progressed.getDeadline()));
         } else if (event instanceof StepCompleted completed) {
             Dispatch dispatch = state.pending.get(completed.getCausationId());
             if (dispatch == null) {
                 return state;
             }
-            next.pending.remove(dispatch.commandId());
-            next.completed.add(dispatch.key());
+            next.pending().remove(dispatch.commandId());
+            next.completed().add(dispatch.key());
             Details.Read read = Details.read(dispatch, completed.getDetails(), state.values, state.databases);
             next.values = read.values();
-            next.databases = read.databases();
+            next.replaceDatabases(read.databases());
         } else if (event instanceof StepFailureRecorded failure) {
-            next.pending.remove(failure.getCausationId());
+            next.pending().remove(failure.getCausationId());
             next.lastFailure = Optional.of(failure.getMessage());
         } else if (event instanceof UpgradeFailed failed) {
             next.failedPhase = Optional.of(failed.getPhase());
@@ -129,9 +129,9 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
             next.switchover = state.switchover.retried();
         } else if (event instanceof DataVerificationRecorded verified) {
             next.switchover = state.switchover.verified(verified.getMatched());
-            next.databases.computeIfPresent(verified.getDatabase(), (db, s) -> s.withVerified(verified.getMatched()));
+            next.databases().computeIfPresent(verified.getDatabase(), (db, s) -> s.withVerified(verified.getMatched()));
         } else if (event instanceof VerificationWaived waived) {
-            waived.getDatabases().forEach(db -> next.completed.add(new StepKey(Step.VERIFY_DATA, db)));
+            waived.getDatabases().forEach(db -> next.completed().add(new StepKey(Step.VERIFY_DATA, db)));
         } else if (event instanceof RollbackStarted) {
             next.rollbackRequested = true;
         } else {
@@ -170,14 +170,17 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
         return phase == UpgradePhase.COMPLETED || phase == UpgradePhase.ROLLED_BACK;
     }
 
-    /** The fields of the next state, copied from the current one and changed by one event. */
+    /**
+     * The fields of the next state, changed by one event. A collection is copied only when the event changes it; the
+     * others are shared with the current state (they are never changed once built).
+     */
     private static final class Next {
         private final UpgradeState from;
         private UpgradePhase phase;
-        private final Map<String, Dispatch> pending;
+        private Map<String, Dispatch> pending;
         private Set<StepKey> completed;
-        private final List<StepKey> attempted;
-        private final Map<StepKey, Integer> attempts;
+        private List<StepKey> attempted;
+        private Map<StepKey, Integer> attempts;
         private UpgradeValues values;
         private Map<String, DatabaseState> databases;
         private boolean switchoverApproved;
@@ -189,12 +192,7 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
         Next(UpgradeState s) {
             from = s;
             phase = s.phase;
-            pending = new LinkedHashMap<>(s.pending);
-            completed = new HashSet<>(s.completed);
-            attempted = new ArrayList<>(s.attempted);
-            attempts = new HashMap<>(s.attempts);
             values = s.values;
-            databases = new LinkedHashMap<>(s.databases);
             switchoverApproved = s.switchoverApproved;
             failedPhase = s.failedPhase;
             lastFailure = s.lastFailure;
@@ -202,11 +200,57 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
             rollbackRequested = s.rollbackRequested;
         }
 
+        Map<String, Dispatch> pending() {
+            if (pending == null) {
+                pending = new LinkedHashMap<>(from.pending);
+            }
+            return pending;
+        }
+
+        Set<StepKey> completed() {
+            if (completed == null) {
+                completed = new HashSet<>(from.completed);
+            }
+            return completed;
+        }
+
+        void resetCompleted() {
+            completed = new HashSet<>();
+        }
+
+        List<StepKey> attempted() {
+            if (attempted == null) {
+                attempted = new ArrayList<>(from.attempted);
+            }
+            return attempted;
+        }
+
+        Map<StepKey, Integer> attempts() {
+            if (attempts == null) {
+                attempts = new HashMap<>(from.attempts);
+            }
+            return attempts;
+        }
+
+        Map<String, DatabaseState> databases() {
+            if (databases == null) {
+                databases = new LinkedHashMap<>(from.databases);
+            }
+            return databases;
+        }
+
+        void replaceDatabases(Map<String, DatabaseState> replacement) {
+            databases = new LinkedHashMap<>(replacement);
+        }
+
         UpgradeState build() {
-            return new UpgradeState(from.upgradeId, from.plan, phase, Collections.unmodifiableMap(pending),
-                    Set.copyOf(completed), List.copyOf(attempted), Map.copyOf(attempts), values,
-                    Collections.unmodifiableMap(new LinkedHashMap<>(databases)), switchoverApproved, failedPhase,
-                    lastFailure, switchover, rollbackRequested);
+            return new UpgradeState(from.upgradeId, from.plan, phase,
+                    pending == null ? from.pending : Collections.unmodifiableMap(pending),
+                    completed == null ? from.completed : Collections.unmodifiableSet(completed),
+                    attempted == null ? from.attempted : Collections.unmodifiableList(attempted),
+                    attempts == null ? from.attempts : Collections.unmodifiableMap(attempts), values,
+                    databases == null ? from.databases : Collections.unmodifiableMap(databases), switchoverApproved,
+                    failedPhase, lastFailure, switchover, rollbackRequested);
         }
     }
 }

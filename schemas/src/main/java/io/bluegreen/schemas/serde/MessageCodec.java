@@ -40,7 +40,17 @@ public final class MessageCodec {
 
     private final SchemaCatalogue catalogue;
     private final Map<Long, SpecificDatumReader<SpecificRecord>> readers = new ConcurrentHashMap<>();
-    private final Map<Class<?>, SpecificDatumWriter<SpecificRecord>> writers = new ConcurrentHashMap<>();
+    private final Map<Class<?>, Writer> writers = new ConcurrentHashMap<>();
+
+    /** A type's writer and the header of its messages (marker and fingerprint), computed once per type. */
+    private record Writer(SpecificDatumWriter<SpecificRecord> datum, byte[] header) {
+
+        static Writer of(Schema schema) {
+            byte[] header = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN).put(MARKER_0).put(MARKER_1)
+                    .putLong(SchemaCatalogue.fingerprint(schema)).array();
+            return new Writer(new SpecificDatumWriter<>(schema, SpecificData.get()), header);
+        }
+    }
 
     public MessageCodec(SchemaCatalogue catalogue) {
         this.catalogue = catalogue;
@@ -53,17 +63,12 @@ public final class MessageCodec {
 
     public byte[] encode(SpecificRecord message) {
         Schema schema = message.getSchema();
-        SpecificDatumWriter<SpecificRecord> writer = writers.computeIfAbsent(message.getClass(),
-                type -> new SpecificDatumWriter<>(schema, SpecificData.get()));
+        Writer writer = writers.computeIfAbsent(message.getClass(), type -> Writer.of(schema));
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(MARKER_0);
-        out.write(MARKER_1);
-        byte[] fingerprint = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(SchemaCatalogue.fingerprint(schema)).array();
-        out.writeBytes(fingerprint);
+        out.writeBytes(writer.header());
         try {
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writer.write(message, encoder);
+            writer.datum().write(message, encoder);
             encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -26,7 +26,7 @@ final class FleetFigures {
     private final long began = System.nanoTime();
     private final Map<String, Integer> receipts = new ConcurrentHashMap<>();
     private final Map<String, Integer> resends = new ConcurrentHashMap<>();
-    private final Map<String, Long> pendingInput = new ConcurrentHashMap<>();
+    private final Map<String, Input> pendingInput = new ConcurrentHashMap<>();
     private final Map<String, UpgradePhase> phases = new ConcurrentHashMap<>();
     private final Set<String> completed = ConcurrentHashMap.newKeySet();
     private final Set<String> failed = ConcurrentHashMap.newKeySet();
@@ -39,6 +39,8 @@ final class FleetFigures {
     private final AtomicLongArray firstEventAfterKill;
     private final Samples steadyHops = new Samples();
     private final Samples killHops = new Samples();
+    private final Samples steadyDecided = new Samples();
+    private final Samples steadyDelivered = new Samples();
     private volatile long lastCompletionNanos;
     private volatile long killNanos = -1;
     private volatile long killEpochMillis = Long.MAX_VALUE;
@@ -53,21 +55,33 @@ final class FleetFigures {
     void commandReceived(String upgradeId, String commandId, int partition, long producedAtMillis, long receivedNanos) {
         commandsReceived.incrementAndGet();
         receipts.merge(commandId, 1, Integer::sum);
-        Long input = pendingInput.remove(upgradeId);
+        Input input = pendingInput.remove(upgradeId);
         if (input != null) {
-            long micros = (receivedNanos - input) / 1_000;
-            (killNanos >= 0 && input < killNanos && receivedNanos >= killNanos ? killHops : steadyHops).add(micros);
+            long micros = (receivedNanos - input.nanos()) / 1_000;
+            if (killNanos >= 0 && input.nanos() < killNanos && receivedNanos >= killNanos) {
+                killHops.add(micros);
+            } else {
+                steadyHops.add(micros);
+                // the command's create time splits the hop: waiting and deciding, then committing and delivering
+                long decided = Math.min(micros, Math.max(0, (producedAtMillis - input.epochMillis()) * 1_000));
+                steadyDecided.add(decided);
+                steadyDelivered.add(micros - decided);
+            }
         }
         if (killNanos >= 0 && producedAtMillis >= killEpochMillis && partition < partitions) {
             firstCommandAfterKill.compareAndSet(partition, 0, receivedNanos);
         }
     }
 
-    /** The broker acknowledged an input for the upgrade (a result or a lag sample). */
-    void inputAcknowledged(String upgradeId, long ackNanos) {
+    /** The broker acknowledged an input for the upgrade (a result or a lag sample), at these two clocks. */
+    void inputAcknowledged(String upgradeId, long ackNanos, long ackEpochMillis) {
         if (!completed.contains(upgradeId)) {
-            pendingInput.putIfAbsent(upgradeId, ackNanos);
+            pendingInput.putIfAbsent(upgradeId, new Input(ackNanos, ackEpochMillis));
         }
+    }
+
+    /** When an input was acknowledged: monotonic, and wall clock to compare with record timestamps. */
+    private record Input(long nanos, long epochMillis) {
     }
 
     void lagSampleSent() {
@@ -204,6 +218,16 @@ final class FleetFigures {
 
     Distribution steadyHops() {
         return steadyHops.distribution();
+    }
+
+    /** The steady hops' first part: input acknowledged -> the command's create time (waiting for and making the decision). */
+    Distribution steadyDecided() {
+        return steadyDecided.distribution();
+    }
+
+    /** The steady hops' second part: the command's create time -> received (the transaction's commit and delivery). */
+    Distribution steadyDelivered() {
+        return steadyDelivered.distribution();
     }
 
     Distribution killHops() {

@@ -8,13 +8,14 @@ import java.util.Locale;
 /**
  * The fleet benchmark's command line: {@code --upgrades N} (10000), {@code --coordinators K} (2), {@code --no-kill}
  * (no coordinator is killed), {@code --timeout D} (30m; {@code 90s}, {@code 20m}, {@code PT1H} or seconds),
- * {@code --output text|json} (text), {@code --json-file PATH} (the JSON object written there too).
+ * {@code --agent-delay D} (0: the simulated agents answer at once; otherwise after 0.5 D to 1.5 D, like steps that
+ * take time), {@code --output text|json} (text), {@code --json-file PATH} (the JSON object written there too).
  */
-public record FleetOptions(int upgrades, int coordinators, boolean kill, Duration timeout, boolean json,
-                           Path jsonFile) {
+public record FleetOptions(int upgrades, int coordinators, boolean kill, Duration timeout, Duration agentDelay,
+                           boolean json, Path jsonFile) {
 
     static final String USAGE = "usage: FleetBenchmark [--upgrades N] [--coordinators K] [--no-kill] "
-            + "[--timeout 30m] [--output text|json] [--json-file PATH]";
+            + "[--timeout 30m] [--agent-delay 0] [--output text|json] [--json-file PATH]";
 
     /** The defaults: 10,000 upgrades, two coordinators, one killed half way, 30 minutes at most. */
     public static FleetOptions defaults() {
@@ -26,6 +27,7 @@ public record FleetOptions(int upgrades, int coordinators, boolean kill, Duratio
         int coordinators = 2;
         boolean kill = true;
         Duration timeout = Duration.ofMinutes(30);
+        Duration agentDelay = Duration.ZERO;
         boolean json = false;
         Path jsonFile = null;
         for (int i = 0; i < args.length; i++) {
@@ -57,17 +59,18 @@ public record FleetOptions(int upgrades, int coordinators, boolean kill, Duratio
                 case "--upgrades" -> upgrades = positive(name, value);
                 case "--coordinators" -> coordinators = positive(name, value);
                 case "--timeout" -> timeout = duration(name, value);
+                case "--agent-delay" -> agentDelay = value.trim().equals("0") ? Duration.ZERO : duration(name, value);
                 case "--output" -> json = output(value);
                 case "--json-file" -> jsonFile = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + name + "; " + USAGE);
             }
         }
-        return new FleetOptions(upgrades, coordinators, kill, timeout, json, jsonFile);
+        return new FleetOptions(upgrades, coordinators, kill, timeout, agentDelay, json, jsonFile);
     }
 
     /** The same run with other sizes (tests use a small fleet). */
     public FleetOptions with(int upgrades, int coordinators, boolean kill, Duration timeout) {
-        return new FleetOptions(upgrades, coordinators, kill, timeout, json, jsonFile);
+        return new FleetOptions(upgrades, coordinators, kill, timeout, agentDelay, json, jsonFile);
     }
 
     /** Whether a coordinator is killed half way: asked for, and another one is left to take over. */

@@ -68,7 +68,11 @@ final class FleetReport {
                 result.upgrades(), result.failed(), result.wallTimeMs() / 1000.0));
         lines.add(String.format("  phase transitions  %d, %.1f /s", result.phaseTransitions(),
                 result.phaseTransitionsPerSecond()));
+        lines.add("  agents answer      " + (result.agentDelay().isZero() ? "at once"
+                : "after " + result.agentDelay().toMillis() + " ms on average (0.5x to 1.5x)"));
         lines.add("  input -> command   " + hops(result.steadyHops()) + " (steady state)");
+        lines.add("    of which         " + hops(result.steadyDecided()) + " until the command was produced (queueing and deciding)");
+        lines.add("    and              " + hops(result.steadyDelivered()) + " from then to receipt (commit and delivery)");
         lines.add("                     " + hops(result.killHops()) + " (interrupted by the kill)");
         lines.add("                     " + hops(result.allHops()) + " (all)");
         Long perUpgrade = result.heapPerUpgradeBytes();
@@ -112,6 +116,7 @@ final class FleetReport {
         json.put("upgrades", result.upgrades());
         json.put("coordinators", result.coordinators());
         json.put("partitions", result.partitions());
+        json.put("agentDelayMs", result.agentDelay().toMillis());
         json.put("completed", result.completed());
         json.put("failed", result.failed());
         json.put("wallTimeMs", result.wallTimeMs());
@@ -119,6 +124,8 @@ final class FleetReport {
         json.put("phaseTransitionsPerSecond", result.phaseTransitionsPerSecond());
         Map<String, Object> hops = new LinkedHashMap<>();
         hops.put("steady", hopsJson(result.steadyHops()));
+        hops.put("steadyUntilProduced", hopsJson(result.steadyDecided()));
+        hops.put("steadyProducedToReceived", hopsJson(result.steadyDelivered()));
         hops.put("interruptedByKill", hopsJson(result.killHops()));
         hops.put("all", hopsJson(result.allHops()));
         json.put("inputToNextCommand", hops);

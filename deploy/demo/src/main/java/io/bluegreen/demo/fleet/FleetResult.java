@@ -14,6 +14,10 @@ import java.util.Set;
  * @param wallTimeMs          from the first request sent to the last completion (to the end of waiting when some
  *                            never completed)
  * @param steadyHops          input acknowledged -> next command received, without the hops the kill interrupted
+ * @param steadyDecided       their first part: input acknowledged -> the command's record timestamp (queueing for the
+ *                            coordinator, and deciding)
+ * @param steadyDelivered     their second part: the command's record timestamp -> received (commit and delivery)
+ * @param agentDelay          how long the simulated agents took to answer (zero: at once)
  * @param killHops            the hops whose input was acknowledged before the kill and whose command came after it
  * @param heapBeforeBytes     the surviving coordinator's live heap before the requests (null when jcmd failed)
  * @param killed              the instance killed, null when none was
@@ -33,7 +37,8 @@ import java.util.Set;
  * @param decidedAfterKillMs  per partition, kill -> its first event produced after the kill
  */
 record FleetResult(int upgrades, int coordinators, int partitions, int completed, int failed, long wallTimeMs,
-                   long phaseTransitions, Distribution steadyHops, Distribution killHops, Distribution allHops,
+                   long phaseTransitions, Distribution steadyHops, Distribution steadyDecided,
+                   Distribution steadyDelivered, java.time.Duration agentDelay, Distribution killHops, Distribution allHops,
                    String heapInstance, Long heapBeforeBytes, Long heapAfterBytes,
                    String killed, int killedAtCompleted, Set<Integer> orphanedPartitions, Set<Integer> toTakeOver,
                    Map<Integer, Integer> unfinishedAtKill, String ownership,

@@ -89,7 +89,7 @@ final class FleetRun {
         CoordinatorProcess victim = options.killsOne() ? coordinators.get(coordinators.size() - 1) : null;
         try (SimulatedMonitor monitor = new SimulatedMonitor(bootstrap, figures).start();
              EventWatch events = new EventWatch(bootstrap, figures, monitor).start();
-             SimulatedAgents agents = new SimulatedAgents(bootstrap, figures).start();
+             SimulatedAgents agents = new SimulatedAgents(bootstrap, figures, options.agentDelay()).start();
              KafkaProducer<byte[], byte[]> requests = SimulatedAgents.producer(bootstrap, "fleet-requests")) {
             Optional<Long> heapBefore = survivor.liveHeapBytes();
             long began = System.nanoTime();
@@ -186,7 +186,7 @@ final class FleetRun {
                     : toTakeOver.stream().map(decided::get).max(Long::compare).orElse(null);
             return new FleetResult(options.upgrades(), options.coordinators(), PARTITIONS, figures.completed(),
                     figures.failed(), (end - began) / 1_000_000, figures.phaseTransitions(), figures.steadyHops(),
-                    figures.killHops(), figures.allHops(), survivor.instanceId(), heapBefore.orElse(null),
+                    figures.steadyDecided(), figures.steadyDelivered(), options.agentDelay(), figures.killHops(), figures.allHops(), survivor.instanceId(), heapBefore.orElse(null),
                     heapAfter.orElse(null), victim == null || ownersAfter == null ? null : victim.instanceId(),
                     killedAt, orphaned, toTakeOver, unfinishedAtKill, ownership, first, basis, all, resumed, decided,
                     figures.commandsReceived(),

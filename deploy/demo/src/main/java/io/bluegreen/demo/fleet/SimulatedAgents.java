@@ -18,12 +18,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The pg-agent and the aws-agent of every Blue in the fleet: read {@code bluegreen.pg.commands} and
  * {@code bluegreen.aws.commands} (committed only) and answer each command at once with a valid success
- * ({@link AgentAnswers#success}) on {@code bluegreen.results}, keyed by the command record's key as real agents do.
+ * ({@link AgentAnswers#success}) on {@code bluegreen.results}, keyed by the command record's key as real agents do;
+ * with a delay, each answer is sent after 0.5 to 1.5 times the delay instead (steps that take time).
  * A repeated command id is answered again, as an idempotent agent answers the same when asked twice.
  */
 final class SimulatedAgents implements AutoCloseable {
@@ -34,9 +39,17 @@ final class SimulatedAgents implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final CommittedReader reader;
     private final AtomicLong sendFailures = new AtomicLong();
+    private final Duration delay;
+    private final ScheduledExecutorService later;
 
-    SimulatedAgents(String bootstrapServers, FleetFigures figures) {
+    SimulatedAgents(String bootstrapServers, FleetFigures figures, Duration delay) {
         this.figures = figures;
+        this.delay = delay;
+        this.later = delay.isZero() ? null : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "fleet-agents-later");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.producer = producer(bootstrapServers, "fleet-agents");
         this.reader = new CommittedReader("agents", bootstrapServers, List.of(Topics.PG_COMMANDS, Topics.AWS_COMMANDS),
                 this::answer);
@@ -78,11 +91,20 @@ final class SimulatedAgents implements AutoCloseable {
         String upgradeId = String.valueOf(fields.get("upgradeId"));
         figures.commandReceived(upgradeId, String.valueOf(fields.get("commandId")), record.partition(),
                 record.timestamp(), received);
+        if (later == null) {
+            send(record, command, upgradeId);
+        } else {
+            long micros = ThreadLocalRandom.current().nextLong(delay.toNanos() / 2_000, delay.toNanos() * 3 / 2_000 + 1);
+            later.schedule(() -> send(record, command, upgradeId), micros, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    private void send(ConsumerRecord<byte[], byte[]> record, SpecificRecord command, String upgradeId) {
         SpecificRecord result = AgentAnswers.success(command, Instant.now());
         producer.send(new ProducerRecord<>(Topics.RESULTS, record.key(), MessageCodec.standard().encode(result)),
                 (metadata, error) -> {
                     if (error == null) {
-                        figures.inputAcknowledged(upgradeId, System.nanoTime());
+                        figures.inputAcknowledged(upgradeId, System.nanoTime(), System.currentTimeMillis());
                     } else {
                         sendFailures.incrementAndGet();
                         LOG.error("Could not send the answer to {} of upgrade {}: {}", command.getSchema().getName(),
@@ -94,6 +116,9 @@ final class SimulatedAgents implements AutoCloseable {
     @Override
     public void close() {
         reader.close();
+        if (later != null) {
+            later.shutdownNow();
+        }
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -106,7 +106,7 @@ final class SimulatedMonitor implements AutoCloseable {
                     (metadata, error) -> {
                         if (error == null) {
                             figures.lagSampleSent();
-                            figures.inputAcknowledged(upgradeId, System.nanoTime());
+                            figures.inputAcknowledged(upgradeId, System.nanoTime(), System.currentTimeMillis());
                         } else {
                             sendFailures.incrementAndGet();
                             LOG.error("Could not send a lag sample of upgrade {}: {}", upgradeId, error.toString());

@@ -43,6 +43,22 @@ class FleetFiguresTest {
         assertEquals(Duration.ofMinutes(20), FleetOptions.parse("--timeout", "20m").timeout());
         assertEquals(Duration.ofMinutes(45), FleetOptions.parse("--timeout", "PT45M").timeout());
         assertEquals(Duration.ofSeconds(600), FleetOptions.parse("--timeout", "600").timeout());
+        assertEquals(Duration.ZERO, options.agentDelay(), "agents answer at once unless asked otherwise");
+        assertEquals(Duration.ofSeconds(20), FleetOptions.parse("--agent-delay", "20s").agentDelay());
+        assertEquals(Duration.ZERO, FleetOptions.parse("--agent-delay", "0").agentDelay());
+    }
+
+    @Test
+    void theCommandsCreateTimeSplitsAHopIntoDecidingAndDelivering() {
+        FleetFigures figures = new FleetFigures(4);
+        figures.inputAcknowledged("u1", 10 * MS, 1_000);
+        figures.commandReceived("u1", "c1", 1, 1_020, 40 * MS);
+        figures.inputAcknowledged("u2", 10 * MS, 1_000);
+        figures.commandReceived("u2", "c2", 1, 999, 15 * MS); // clocks a millisecond apart: never below zero
+        assertEquals(30_000, figures.steadyHops().maxMicros());
+        assertEquals(List.of(0L, 20_000L), List.of(figures.steadyDecided().p50Micros(), figures.steadyDecided().maxMicros()));
+        assertEquals(5_000, figures.steadyDelivered().p50Micros());
+        assertEquals(10_000, figures.steadyDelivered().maxMicros());
     }
 
     @Test
@@ -65,8 +81,8 @@ class FleetFiguresTest {
     @Test
     void aHopRunsFromTheFirstInputAcknowledgedToTheNextCommand() {
         FleetFigures figures = new FleetFigures(4);
-        figures.inputAcknowledged("u1", 10 * MS);
-        figures.inputAcknowledged("u1", 900 * MS); // a later lag sample does not hide a slow answer
+        figures.inputAcknowledged("u1", 10 * MS, 0);
+        figures.inputAcknowledged("u1", 900 * MS, 0); // a later lag sample does not hide a slow answer
         figures.commandReceived("u1", "c2", 1, 0, 40 * MS);
         figures.commandReceived("u1", "c3", 1, 0, 50 * MS); // no input in between: no hop
         Distribution hops = figures.steadyHops();
@@ -77,8 +93,8 @@ class FleetFiguresTest {
     @Test
     void hopsAcrossTheKillAreKeptApartFromTheSteadyState() {
         FleetFigures figures = new FleetFigures(4);
-        figures.inputAcknowledged("u1", 10 * MS);
-        figures.inputAcknowledged("u2", 10 * MS);
+        figures.inputAcknowledged("u1", 10 * MS, 0);
+        figures.inputAcknowledged("u2", 10 * MS, 0);
         figures.commandReceived("u2", "a", 0, 0, 20 * MS);
         figures.killed(100 * MS, 5_000);
         figures.commandReceived("u1", "b", 3, 5_200, 8_100 * MS);
@@ -194,7 +210,8 @@ class FleetFiguresTest {
     }
 
     private static FleetResult result(Distribution steady, Long takeoverMs, long duplicates, Set<Integer> toTakeOver) {
-        return new FleetResult(10, 2, 12, 10, 0, 5_000, 140, steady, new Distribution(0, 0, 0, 0), steady, "c1",
+        return new FleetResult(10, 2, 12, 10, 0, 5_000, 140, steady, steady, new Distribution(0, 0, 0, 0), Duration.ZERO,
+                new Distribution(0, 0, 0, 0), steady, "c1",
                 1_000_000L, 2_000_000L, "c2", 5, Set.of(1, 4), toTakeOver, Map.of(1, 3), "test", takeoverMs, "command", takeoverMs,
                 Map.of(1, 7_000L), Map.of(1, 6_900L), 200, duplicates, duplicates, 0, duplicates, 30, 0, 0, Map.of(), "0.1", "0.2", 2,
                 Path.of("/tmp"), List.of());
