@@ -36,8 +36,11 @@ import java.util.stream.Collectors;
  * ({@code bluegreen.results}, {@code bluegreen.lag}, {@code bluegreen.upgrade.requests}); the range assignor gives
  * one instance the same partition number of every input topic, and with it every upgrade keyed to that partition.
  * On assignment the instance fences the previous owner (its transactional id is the partition's), waits until its
- * {@link ReadView} has read everything committed on the partition, and takes the upgrades in progress from it. Each
- * poll's records are handled partition by partition, in parallel, each partition in its own transaction.
+ * {@link ReadView} has read everything committed on the partition, and takes the upgrades in progress from it. The
+ * loop hands each poll's records to the partitions' own threads and polls again at once; each partition handles what
+ * it was given in its own transactions ({@link OwnedPartition}). A partition with too much waiting is paused on the
+ * consumer until it catches up. Before partitions are revoked, everything handed over is committed, so the group never
+ * moves on with a polled record undecided.
  *
  * <p>Any failure of the group or of a transaction ends the session: every partition is dropped, uncommitted state
  * with it, and the instance joins again and rebuilds from the committed log.
@@ -46,6 +49,11 @@ public final class CoordinatorLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoordinatorLoop.class);
     private static final Duration MAX_POLL_WAIT = Duration.ofMillis(100);
+    private static final int MAX_POLL_RECORDS = 1000;
+    /** Records waiting in a partition beyond which its inputs are paused until it catches up. */
+    private static final int PAUSE_ABOVE = 4 * MAX_POLL_RECORDS;
+    private static final Duration QUIESCE_TIMEOUT = Duration.ofSeconds(60);
+    private static final List<String> INPUTS = List.of(Topics.RESULTS, Topics.LAG, Topics.REQUESTS);
 
     private final KafkaClients clients;
     private final FleetSettings settings;
@@ -114,12 +122,13 @@ public final class CoordinatorLoop implements AutoCloseable {
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName(),
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis(),
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, settings.sessionTimeout().toMillis() / 4),
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000))) {
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS))) {
             consumer = c;
-            c.subscribe(List.of(Topics.RESULTS, Topics.LAG, Topics.REQUESTS), new Rebalance());
+            c.subscribe(INPUTS, new Rebalance());
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = c.poll(pollWait());
                 handle(records, c.groupMetadata());
+                pace(c);
             }
         } finally {
             consumer = null;
@@ -134,23 +143,38 @@ public final class CoordinatorLoop implements AutoCloseable {
         return wait.isNegative() ? Duration.ZERO : wait.compareTo(MAX_POLL_WAIT) > 0 ? MAX_POLL_WAIT : wait;
     }
 
+    /** Hands each partition its records, and lets those whose deadlines passed decide; a failed partition ends the session. */
     private void handle(ConsumerRecords<byte[], byte[]> records, ConsumerGroupMetadata group) {
         Map<Integer, List<ConsumerRecord<byte[], byte[]>>> byPartition = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             byPartition.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(record);
         }
-        List<CompletableFuture<Void>> work = new ArrayList<>();
+        Instant now = clock.instant();
         for (OwnedPartition partition : owned.values()) {
+            if (partition.failure() != null) {
+                throw new IllegalStateException("Partition " + partition.partition() + " failed", partition.failure());
+            }
             List<ConsumerRecord<byte[], byte[]>> batch = byPartition.get(partition.partition());
-            work.add(CompletableFuture.runAsync(() -> {
-                if (batch == null) {
-                    partition.tick();
-                } else {
-                    partition.handle(batch, group);
-                }
-            }, workers));
+            if (batch != null) {
+                partition.submit(batch, group);
+            } else if (partition.nextDeadline().filter(at -> !at.isAfter(now)).isPresent()) {
+                partition.tickSoon();
+            }
         }
-        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+    }
+
+    /** Pauses the inputs of a partition with too much waiting, and resumes them once it has caught up. */
+    private void pace(KafkaConsumer<byte[], byte[]> c) {
+        Set<TopicPartition> paused = c.paused();
+        for (OwnedPartition partition : owned.values()) {
+            List<TopicPartition> inputs = INPUTS.stream().map(topic -> new TopicPartition(topic, partition.partition())).toList();
+            boolean isPaused = paused.containsAll(inputs);
+            if (!isPaused && partition.queued() > PAUSE_ABOVE) {
+                c.pause(inputs);
+            } else if (isPaused && partition.queued() <= MAX_POLL_RECORDS) {
+                c.resume(inputs);
+            }
+        }
     }
 
     /**
@@ -164,6 +188,8 @@ public final class CoordinatorLoop implements AutoCloseable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // what was polled is decided and committed before the group moves on (the offsets go with the generation)
+            owned.values().forEach(partition -> partition.quiesce(QUIESCE_TIMEOUT));
             partitions.forEach(tp -> revoked.add(tp.partition()));
         }
 

@@ -41,6 +41,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One partition this coordinator owns, with every upgrade on it: the only place their saga advances. Each batch of
@@ -48,6 +57,11 @@ import java.util.Set;
  * the partition's own transactional producer: the events, the commands, the replies and the input offsets commit
  * together or not at all. The transactional id is the partition's, so the next owner fences this one (and aborts
  * its open transaction) the moment it takes the partition over.
+ *
+ * <p>The partition has a thread of its own: the consumer's loop hands it what it polled ({@link #submit}) and polls
+ * again at once, so a partition never waits for another's commit; whatever arrives while a transaction commits is
+ * handled together in the next one. Everything below runs on that thread; other threads read only
+ * {@link #nextDeadline()}, {@link #liveUpgrades()}, {@link #queued()} and {@link #failure()}.
  *
  * <p>Only upgrades that are not finished are held here; the {@link ReadView} keeps everyone's history.
  */
@@ -84,6 +98,17 @@ final class OwnedPartition implements AutoCloseable {
     private final Set<String> known = new HashSet<>();
     private final Map<UpgradeKey, String> claims = new HashMap<>();
     private final PriorityQueue<Due> deadlines = new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
+    private final ExecutorService thread;
+    private final ConcurrentLinkedQueue<Batch> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean tickAsked = new AtomicBoolean();
+    private volatile Instant nextDeadline;
+    private volatile int liveCount;
+    private volatile RuntimeException failure;
+
+    /** Records of this partition from one poll, with the group's metadata of that poll. */
+    private record Batch(List<ConsumerRecord<byte[], byte[]>> records, ConsumerGroupMetadata group) {
+    }
 
     OwnedPartition(int partition, KafkaProducer<byte[], byte[]> producer, Saga saga, Clock clock, FleetSettings settings) {
         this.partition = partition;
@@ -91,6 +116,11 @@ final class OwnedPartition implements AutoCloseable {
         this.saga = saga;
         this.clock = clock;
         this.settings = settings;
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "bluegreen-partition-" + partition);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     int partition() {
@@ -98,7 +128,74 @@ final class OwnedPartition implements AutoCloseable {
     }
 
     int liveUpgrades() {
-        return live.size();
+        return liveCount;
+    }
+
+    /** Records handed over and not committed yet. */
+    int queued() {
+        return queued.get();
+    }
+
+    /** Why this partition stopped, if it did: its transaction failed, so the session must start over. */
+    RuntimeException failure() {
+        return failure;
+    }
+
+    /** Hands records over; they are handled, with whatever else is waiting then, in one transaction. */
+    void submit(List<ConsumerRecord<byte[], byte[]>> records, ConsumerGroupMetadata group) {
+        inbox.add(new Batch(records, group));
+        queued.addAndGet(records.size());
+        thread.execute(() -> run(this::handleWaiting));
+    }
+
+    /** Asks for the deadlines that passed to be decided (once, however often it is asked before that happens). */
+    void tickSoon() {
+        if (tickAsked.compareAndSet(false, true)) {
+            thread.execute(() -> run(() -> {
+                tickAsked.set(false);
+                tick();
+            }));
+        }
+    }
+
+    /** Waits until everything handed over so far is committed (or the partition has failed). */
+    void quiesce(Duration timeout) {
+        try {
+            thread.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            throw new IllegalStateException("Partition " + partition + " did not finish its work in " + timeout.toSeconds()
+                    + " s: " + e, e);
+        }
+    }
+
+    private void run(Runnable work) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.error("Partition {} stopped: {}", partition, e.toString(), e);
+        } finally {
+            liveCount = live.size();
+            nextDeadline = deadlines.isEmpty() ? null : deadlines.peek().at();
+        }
+    }
+
+    private void handleWaiting() {
+        List<ConsumerRecord<byte[], byte[]>> records = new java.util.ArrayList<>();
+        ConsumerGroupMetadata group = null;
+        for (Batch batch = inbox.poll(); batch != null; batch = inbox.poll()) {
+            records.addAll(batch.records());
+            group = batch.group();
+        }
+        if (!records.isEmpty()) {
+            handle(records, group);
+            queued.addAndGet(-records.size());
+        }
     }
 
     /** Takes over the upgrades of this partition as the committed log has them. */
@@ -112,11 +209,13 @@ final class OwnedPartition implements AutoCloseable {
                 schedule(state);
             }
         }
+        liveCount = live.size();
+        nextDeadline = deadlines.isEmpty() ? null : deadlines.peek().at();
         LOG.info("Partition {}: took over {} upgrade(s), {} in progress", partition, known.size(), live.size());
     }
 
     /** Handles a batch of inputs of this partition as one transaction, with their offsets. */
-    void handle(List<ConsumerRecord<byte[], byte[]>> records, ConsumerGroupMetadata group) {
+    private void handle(List<ConsumerRecord<byte[], byte[]>> records, ConsumerGroupMetadata group) {
         producer.beginTransaction();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -129,7 +228,7 @@ final class OwnedPartition implements AutoCloseable {
     }
 
     /** Lets the deadlines that passed decide, in a transaction of their own, when any did. */
-    void tick() {
+    private void tick() {
         if (deadlines.isEmpty() || deadlines.peek().at().isAfter(clock.instant())) {
             return;
         }
@@ -140,7 +239,7 @@ final class OwnedPartition implements AutoCloseable {
 
     /** When the earliest deadline of this partition falls, if any. */
     Optional<Instant> nextDeadline() {
-        return Optional.ofNullable(deadlines.peek()).map(Due::at);
+        return Optional.ofNullable(nextDeadline);
     }
 
     private void decideDeadlines() {
@@ -369,9 +468,17 @@ final class OwnedPartition implements AutoCloseable {
         }
     }
 
-    /** Aborts an open transaction (after a failure) and closes the producer. */
+    /** Stops the partition's thread, aborts an open transaction (after a failure) and closes the producer. */
     @Override
     public void close() {
+        thread.shutdownNow();
+        try {
+            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("Partition {}: its thread did not stop in 10 s", partition);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         producer.close(Duration.ofSeconds(5));
     }
 

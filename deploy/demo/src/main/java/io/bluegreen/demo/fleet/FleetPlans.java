@@ -7,6 +7,7 @@ import io.bluegreen.schemas.common.RepointMethod;
 import io.bluegreen.schemas.common.SeedMethod;
 import io.bluegreen.schemas.common.Strategy;
 import io.bluegreen.schemas.common.SwitchoverMode;
+import io.bluegreen.coordinator.saga.PhasePlan;
 import io.bluegreen.schemas.common.UpgradePlan;
 import io.bluegreen.schemas.common.VerifyMode;
 import io.bluegreen.schemas.request.StartUpgrade;
@@ -61,6 +62,11 @@ final class FleetPlans {
                 .setRepoint(false).setRepointMethod(RepointMethod.EVENT).setVerifyMode(VerifyMode.ROW_COUNT).build();
         return StartUpgrade.newBuilder().setUpgradeId(upgradeId(index)).setRequestId(UUID.randomUUID().toString())
                 .setOccurredAt(at).setPlan(plan).setRequestedBy("fleet-benchmark").build();
+    }
+
+    /** How many phases every upgrade of the run enters on its way to COMPLETED. */
+    static int phaseChangesPerUpgrade() {
+        return PhasePlan.phases(request(1, Instant.now()).getPlan()).size();
     }
 
     /** The partition of every topic that carries upgrade {@code index}: the producer's default for its key. */

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One fleet run: the embedded broker here, the coordinators in their own JVMs, the simulated agents and monitor
- * here; N requests at once, one coordinator killed at half the completions, then wait for every completion.
+ * here; N requests at once, one coordinator killed half way (at half of all the phase changes the run will make, when
+ * every partition still has upgrades in flight), then wait for every completion.
  * Everything it starts, it stops; the coordinators' logs stay in {@link #logs()}.
  */
 final class FleetRun {
@@ -108,7 +109,8 @@ final class FleetRun {
             PartitionOwners owners = new PartitionOwners(admin, Topics.RESULTS);
             while (figures.completed() + figures.failed() < submitted.size() && System.nanoTime() < deadline) {
                 failIfStopped(events.failure(), agents.failure(), survivor);
-                if (victim != null && ownersAfter == null && figures.completed() * 2 >= submitted.size()) {
+                if (victim != null && ownersAfter == null
+                        && figures.phaseTransitions() * 2 >= (long) submitted.size() * FleetPlans.phaseChangesPerUpgrade()) {
                     ownersBefore = owners.now();
                     killedAt = figures.completed();
                     victim.kill();
@@ -118,8 +120,8 @@ final class FleetRun {
                             unfinishedAtKill.merge(partition, 1, Integer::sum);
                         }
                     });
-                    progress.printf("  killed coordinator %s (pid %d, SIGKILL) at %d / %d completed%s%n",
-                            victim.instanceId(), victim.pid(), killedAt, submitted.size(),
+                    progress.printf("  killed coordinator %s (pid %d, SIGKILL) at %d phase changes, %d / %d completed%s%n",
+                            victim.instanceId(), victim.pid(), figures.phaseTransitions(), killedAt, submitted.size(),
                             ownersBefore.map(s -> "; group " + s.groupId() + " had " + s.partitionsByMember()).orElse(""));
                     Optional<PartitionOwners.Snapshot> before = ownersBefore;
                     ownersAfter = CompletableFuture.supplyAsync(() -> before.flatMap(snapshot -> {
@@ -168,7 +170,7 @@ final class FleetRun {
                     ownership = "partitions without a new command for " + STALL.toMillis() + " ms after the kill";
                 }
             } else if (victim != null) {
-                problems.add("no coordinator was killed: fewer than half of the upgrades completed");
+                problems.add("no coordinator was killed: the run ended before half of its phase changes");
             }
             Map<Integer, Long> resumed = afterKillMs(figures.firstCommandAfterKill(), figures.killNanos());
             Map<Integer, Long> decided = afterKillMs(figures.firstEventAfterKill(), figures.killNanos());

@@ -100,7 +100,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("num.partitions", "3");
         props.put("auto.create.topics.enable", "false");
-        props.put("log.flush.interval.messages", "1");
         props.put("num.network.threads", "2");
         props.put("num.io.threads", "4");
         props.put("background.threads", "2");
