@@ -39,8 +39,9 @@ import java.util.stream.Collectors;
  * {@link ReadView} has read everything committed on the partition, and takes the upgrades in progress from it. The
  * loop hands each poll's records to the partitions' own threads and polls again at once; each partition handles what
  * it was given in its own transactions ({@link OwnedPartition}). A partition with too much waiting is paused on the
- * consumer until it catches up. Before partitions are revoked, everything handed over is committed, so the group never
- * moves on with a polled record undecided.
+ * consumer until it catches up. Before partitions are revoked, each partition finishes the transaction under way and
+ * drops what it has not started: the range assignor's eager protocol forgets the consumer's positions, so those
+ * records are fetched again from the committed offsets by whoever is assigned the partition next.
  *
  * <p>Any failure of the group or of a transaction ends the session: every partition is dropped, uncommitted state
  * with it, and the instance joins again and rebuilds from the committed log.
@@ -51,7 +52,7 @@ public final class CoordinatorLoop implements AutoCloseable {
     private static final Duration MAX_POLL_WAIT = Duration.ofMillis(100);
     private static final int MAX_POLL_RECORDS = 1000;
     /** Records waiting in a partition beyond which its inputs are paused until it catches up. */
-    private static final int PAUSE_ABOVE = 4 * MAX_POLL_RECORDS;
+    private static final int PAUSE_ABOVE = 2 * MAX_POLL_RECORDS;
     private static final Duration QUIESCE_TIMEOUT = Duration.ofSeconds(60);
     private static final List<String> INPUTS = List.of(Topics.RESULTS, Topics.LAG, Topics.REQUESTS);
 
@@ -188,7 +189,7 @@ public final class CoordinatorLoop implements AutoCloseable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // what was polled is decided and committed before the group moves on (the offsets go with the generation)
+            // the transactions under way end with this generation; what was not started is fetched again after it
             owned.values().forEach(partition -> partition.quiesce(QUIESCE_TIMEOUT));
             partitions.forEach(tp -> revoked.add(tp.partition()));
         }

@@ -158,8 +158,15 @@ final class OwnedPartition implements AutoCloseable {
         }
     }
 
-    /** Waits until everything handed over so far is committed (or the partition has failed). */
+    /**
+     * Before the partition is revoked: drops what was handed over and not started (its offsets are not committed, so
+     * the consumer fetches it again from the committed offset when the partition is assigned, here or elsewhere), and
+     * waits for the transaction under way to end.
+     */
     void quiesce(Duration timeout) {
+        for (Batch batch = inbox.poll(); batch != null; batch = inbox.poll()) {
+            queued.addAndGet(-batch.records().size());
+        }
         try {
             thread.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
