@@ -122,7 +122,8 @@ public final class CoordinatorLoop implements AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName(),
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis(),
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, settings.sessionTimeout().toMillis() / 4),
+                // a member learns of a rebalance at its next heartbeat: often, so a dead peer's partitions move soon after its session ends
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(100, Math.min(500, settings.sessionTimeout().toMillis() / 3)),
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS))) {
             consumer = c;
             c.subscribe(INPUTS, new Rebalance());
