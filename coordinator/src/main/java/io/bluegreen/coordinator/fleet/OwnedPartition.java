@@ -68,6 +68,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class OwnedPartition implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OwnedPartition.class);
+    /** The most inputs one transaction decides. */
+    static final int MAX_PER_TRANSACTION = 250;
     /** A deadline that passed and decided nothing is looked at again this much later. */
     private static final Duration RECHECK = Duration.ofMillis(200);
 
@@ -192,6 +194,10 @@ final class OwnedPartition implements AutoCloseable {
         }
     }
 
+    /**
+     * Handles what is waiting, at most {@link #MAX_PER_TRANSACTION} inputs per transaction: a backlog (a partition just
+     * taken over) gets its first decisions out after one bounded transaction, not after all of it.
+     */
     private void handleWaiting() {
         List<ConsumerRecord<byte[], byte[]>> records = new java.util.ArrayList<>();
         ConsumerGroupMetadata group = null;
@@ -199,9 +205,10 @@ final class OwnedPartition implements AutoCloseable {
             records.addAll(batch.records());
             group = batch.group();
         }
-        if (!records.isEmpty()) {
-            handle(records, group);
-            queued.addAndGet(-records.size());
+        for (int from = 0; from < records.size(); from += MAX_PER_TRANSACTION) {
+            List<ConsumerRecord<byte[], byte[]>> chunk = records.subList(from, Math.min(records.size(), from + MAX_PER_TRANSACTION));
+            handle(chunk, group);
+            queued.addAndGet(-chunk.size());
         }
     }
 
