@@ -2,8 +2,16 @@ package io.bluegreen.coordinator;
 
 import io.bluegreen.schemas.AvroTrust;
 import io.micronaut.runtime.Micronaut;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.info.Info;
 
-/** Starts the bluegreen coordinator: health and Prometheus endpoints, Kafka from {@code kafka.bootstrap.servers}. */
+/**
+ * Starts the bluegreen coordinator: the REST API (its OpenAPI document at {@code /openapi/bluegreen-coordinator-1.yml}),
+ * health and Prometheus endpoints, Kafka from {@code kafka.bootstrap.servers}.
+ */
+@OpenAPIDefinition(info = @Info(title = "bluegreen-coordinator", version = "1",
+        description = "Blue/green PostgreSQL major-version upgrades: submit a plan, watch it, approve its switchover, "
+                + "retry, roll back, waive a lost verification, read its audit timeline."))
 public final class Application {
 
     private Application() {
