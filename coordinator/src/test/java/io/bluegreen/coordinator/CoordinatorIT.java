@@ -44,6 +44,7 @@ import java.util.function.Predicate;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -215,7 +216,7 @@ class CoordinatorIT {
         long waited = Duration.ofNanos(System.nanoTime() - dispatched).toMillis();
         assertTrue(((UnfenceWrites) unfence).getKeepGuards(), "an aborted attempt keeps the disarmed guards");
         assertTrue(waited >= 1_000, "not before the deadline: " + waited + " ms");
-        assertEquals("REPLICATING", upgrade(id).get("phase"));
+        awaitPhase(id, "REPLICATING"); // the view reads the events topic, the agents the commands topic
         List<Map> events = http.toBlocking().retrieve(HttpRequest.GET("/upgrades/" + id + "/events"),
                 io.micronaut.core.type.Argument.listOf(Map.class));
         Map aborted = events.stream().filter(e -> "SwitchoverAborted".equals(e.get("event"))).findFirst().orElseThrow();
@@ -270,16 +271,63 @@ class CoordinatorIT {
     }
 
     @Test
-    void badRequestsSayWhatIsWrong() {
+    void badRequestsSayWhatIsWrongInOneProblemFormat() {
         HttpClientResponseException unknown = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
                 () -> upgrade("upg-nope"));
         assertEquals(404, unknown.code());
-        Map<String, Object> plan = Map.of("blue", Map.of("identifier", "x", "engine", "oracle", "credentialsRef", "r"),
-                "targetVersion", "17.9", "databases", List.of("app"));
+        assertProblem(unknown, "urn:bluegreen:problem:not-found");
+
+        Map<String, Object> blue = new java.util.LinkedHashMap<>(Map.of("engine", "oracle", "credentialsRef", "r",
+                "region", "europe", "host", "db.local", "masterUserPassword", "hunter2"));
+        Map<String, Object> plan = new java.util.LinkedHashMap<>(Map.of("blue", blue, "targetVersion", "17.9",
+                "databases", List.of("app", "app"), "lagThreshold", 5, "holdDurationMs", -1));
         HttpClientResponseException bad = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
                 () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades", plan), Map.class));
         assertEquals(400, bad.code());
-        assertTrue(bad.getResponse().getBody(String.class).orElse("").contains("blue.engine 'oracle' is not one of"));
+        Map<?, ?> problem = assertProblem(bad, "urn:bluegreen:problem:invalid-plan");
+        List<?> errors = (List<?>) problem.get("errors");
+        Map<String, String> byField = new java.util.TreeMap<>();
+        errors.forEach(e -> byField.merge(String.valueOf(((Map<?, ?>) e).get("field")),
+                String.valueOf(((Map<?, ?>) e).get("problem")), (a, b) -> a + " | " + b));
+        assertEquals(List.of("blue.engine", "blue.identifier", "blue.masterUserPassword", "blue.region", "databases[1]",
+                "holdDurationMs", "lagThreshold"), List.copyOf(byField.keySet()), byField.toString());
+        assertTrue(byField.get("blue.engine").contains("'oracle' is not one of"), byField.toString());
+        assertTrue(byField.get("blue.masterUserPassword").contains("secrets are refused"), byField.toString());
+        assertTrue(byField.get("lagThreshold").contains("unknown field"), byField.toString());
+        assertFalse(bad.getResponse().getBody(String.class).orElse("").contains("hunter2"), "the secret is not echoed");
+        assertFalse(http.toBlocking().retrieve(HttpRequest.GET("/upgrades"), String.class).contains("db.local"),
+                "nothing was written for the refused plan");
+
+        HttpClientResponseException notJson = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades", "{not json")
+                        .contentType(io.micronaut.http.MediaType.APPLICATION_JSON_TYPE), Map.class));
+        assertEquals(400, notJson.code());
+        assertProblem(notJson, "urn:bluegreen:problem:invalid-plan");
+
+        HttpClientResponseException noRoute = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                () -> http.toBlocking().exchange(HttpRequest.GET("/no-such-path"), Map.class));
+        assertEquals(404, noRoute.code());
+        assertProblem(noRoute, "urn:bluegreen:problem:not-found");
+        HttpClientResponseException wrongMethod = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                () -> http.toBlocking().exchange(HttpRequest.DELETE("/upgrades"), Map.class));
+        assertEquals(405, wrongMethod.code());
+        assertProblem(wrongMethod, "urn:bluegreen:problem:method-not-allowed");
+    }
+
+    /** The body is RFC 7807 problem JSON of this type, with the response's status. */
+    private static Map<?, ?> assertProblem(HttpClientResponseException e, String type) {
+        assertEquals("application/problem+json", e.getResponse().getContentType().map(Object::toString).orElse(""));
+        String body = e.getResponse().getBody(String.class).orElseThrow();
+        Map<?, ?> problem;
+        try {
+            problem = io.micronaut.serde.ObjectMapper.getDefault().readValue(body, Map.class);
+        } catch (java.io.IOException io) {
+            throw new AssertionError("not JSON: " + body, io);
+        }
+        assertEquals(type, problem.get("type"), problem.toString());
+        assertEquals(e.code(), ((Number) problem.get("status")).intValue(), problem.toString());
+        assertTrue(problem.get("title") != null, problem.toString());
+        return problem;
     }
 
     private void answerUntilPhase(String id, String phase) {

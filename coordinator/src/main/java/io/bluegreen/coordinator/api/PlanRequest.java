@@ -11,14 +11,24 @@ import io.bluegreen.schemas.common.VerifyMode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
+import io.bluegreen.coordinator.saga.InvalidPlanException;
+import io.bluegreen.coordinator.saga.PlanCheck;
+
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * An upgrade plan as JSON. {@code upgradeId} is optional: give one to make a repeated request safe (the same
  * id answers the existing upgrade instead of starting a second one).
  */
 @Serdeable
-public record PlanRequest(@Nullable String upgradeId, Blue blue, String targetVersion, List<String> databases,
+public record PlanRequest(@Nullable String upgradeId, @Nullable Blue blue, @Nullable String targetVersion,
+                          @Nullable List<String> databases,
                           @Nullable String strategy, @Nullable Long lagThresholdBytes, @Nullable Long holdDurationMs,
                           @Nullable String switchoverMode, @Nullable String namePrefix, @Nullable String greenIdentifier,
                           @Nullable String seedMethod, @Nullable String repoint, @Nullable String greenCredentialsRef,
@@ -29,50 +39,88 @@ public record PlanRequest(@Nullable String upgradeId, Blue blue, String targetVe
 
     /** Blue: an AWS identifier and region, and/or an endpoint; credentials by reference only. */
     @Serdeable
-    public record Blue(@Nullable String identifier, @Nullable String region, String engine, @Nullable String host,
-                       @Nullable Integer port, String credentialsRef) {
+    public record Blue(@Nullable String identifier, @Nullable String region, @Nullable String engine, @Nullable String host,
+                       @Nullable Integer port, @Nullable String credentialsRef) {
     }
 
+    /**
+     * The plan, or every problem of the request at once ({@link InvalidPlanException}); a plan built here is checked
+     * again by {@code Saga.start}.
+     */
     public UpgradePlan toPlan() {
-        if (blue == null || blue.credentialsRef() == null || targetVersion == null || databases == null) {
-            throw new IllegalArgumentException("A plan needs blue (with credentialsRef and engine), targetVersion and databases");
+        List<PlanCheck.FieldProblem> problems = new ArrayList<>();
+        if (blue == null) {
+            problems.add(new PlanCheck.FieldProblem("blue", "required: Blue's identifier, region, engine, host, port and "
+                    + "credentialsRef"));
+        }
+        if (targetVersion == null) {
+            problems.add(new PlanCheck.FieldProblem("targetVersion", "required: the version to upgrade to, such as 17.9"));
+        }
+        if (databases == null) {
+            problems.add(new PlanCheck.FieldProblem("databases", "required: the databases of Blue to upgrade"));
+        }
+        Engine engine = blue == null ? null : parse(Engine.class, blue.engine(), "blue.engine", Engine.POSTGRES, problems);
+        Strategy strategy = parse(Strategy.class, this.strategy, "strategy", Strategy.SNAPSHOT, problems);
+        SwitchoverMode mode = parse(SwitchoverMode.class, switchoverMode, "switchoverMode", SwitchoverMode.MANUAL, problems);
+        SeedMethod seed = parse(SeedMethod.class, seedMethod, "seedMethod", SeedMethod.SLOT_ADVANCE, problems);
+        RepointMethod repointMethod = parse(RepointMethod.class, repoint, "repoint", RepointMethod.EVENT, problems);
+        VerifyMode verify = parse(VerifyMode.class, verifyMode, "verifyMode", VerifyMode.ROW_COUNT, problems);
+        if (blue == null || targetVersion == null || databases == null) {
+            throw new InvalidPlanException(problems);
         }
         ClusterRef ref = ClusterRef.newBuilder().setIdentifier(blue.identifier()).setRegion(blue.region())
-                .setEngine(parse(Engine.class, blue.engine(), "blue.engine", Engine.POSTGRES))
-                .setHost(blue.host()).setPort(blue.port() == null ? 5432 : blue.port())
-                .setCredentialsRef(blue.credentialsRef()).build();
-        return UpgradePlan.newBuilder().setBlue(ref).setTargetVersion(targetVersion).setDatabases(databases)
-                .setStrategy(parse(Strategy.class, strategy, "strategy", Strategy.SNAPSHOT))
+                .setEngine(engine).setHost(blue.host()).setPort(blue.port() == null ? 5432 : blue.port())
+                .setCredentialsRef(blue.credentialsRef() == null ? "" : blue.credentialsRef()).build();
+        UpgradePlan plan = UpgradePlan.newBuilder().setBlue(ref).setTargetVersion(targetVersion).setDatabases(databases)
+                .setStrategy(strategy)
                 .setLagThresholdBytes(lagThresholdBytes == null ? 1024 * 1024 : lagThresholdBytes)
                 .setHoldDurationMs(holdDurationMs == null ? 60_000 : holdDurationMs)
-                .setSwitchoverMode(parse(SwitchoverMode.class, switchoverMode, "switchoverMode", SwitchoverMode.MANUAL))
+                .setSwitchoverMode(mode)
                 .setNamePrefix(namePrefix == null ? "blue_green" : namePrefix)
                 .setGreenIdentifier(greenIdentifier)
-                .setSeedMethod(parse(SeedMethod.class, seedMethod, "seedMethod", SeedMethod.SLOT_ADVANCE))
-                .setRepointMethod(parse(RepointMethod.class, repoint, "repoint", RepointMethod.EVENT))
+                .setSeedMethod(seed)
+                .setRepointMethod(repointMethod)
                 .setSwitchoverTimeoutMs(switchoverTimeoutMs == null ? 0 : switchoverTimeoutMs)
                 .setSwitchoverAttempts(switchoverAttempts == null ? 0 : switchoverAttempts)
                 .setVerifyBeforeRepoint(verifyBeforeRepoint != null && verifyBeforeRepoint)
                 .setMaxTransactionAgeMs(maxTransactionAgeMs == null ? 0 : maxTransactionAgeMs)
                 .setGreenCredentialsRef(greenCredentialsRef).setReplicationCredentialsRef(replicationCredentialsRef)
                 .setSequenceMargin(sequenceMargin == null ? 0 : sequenceMargin)
-                .setVerifyMode(parse(VerifyMode.class, verifyMode, "verifyMode", VerifyMode.ROW_COUNT)).build();
+                .setVerifyMode(verify).build();
+        if (!problems.isEmpty()) {
+            // a value not understood is reported with everything else the plan's checks find
+            problems.addAll(PlanCheck.problems(plan));
+            throw new InvalidPlanException(problems);
+        }
+        return plan;
     }
 
-    private static <E extends Enum<E>> E parse(Class<E> type, String value, String field, E fallback) {
+    /** The names this request (and its {@code blue}) accept; anything else is refused. */
+    static Set<String> fields() {
+        return names(PlanRequest.class);
+    }
+
+    static Set<String> blueFields() {
+        return names(Blue.class);
+    }
+
+    private static Set<String> names(Class<? extends Record> type) {
+        return Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName)
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String value, String field, E fallback,
+                                               List<PlanCheck.FieldProblem> problems) {
         if (value == null || value.isBlank()) {
             return fallback;
         }
         String normalized = value.trim().toUpperCase().replace('-', '_');
-        try {
-            E parsed = Enum.valueOf(type, normalized);
-            if (parsed.name().equals("UNKNOWN")) {
-                throw new IllegalArgumentException();
-            }
-            return parsed;
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(field + " '" + value + "' is not one of "
-                    + java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name).filter(n -> !n.equals("UNKNOWN")).toList());
+        List<String> allowed = Arrays.stream(type.getEnumConstants()).map(Enum::name).filter(n -> !n.equals("UNKNOWN"))
+                .map(n -> n.toLowerCase()).toList();
+        if (!allowed.contains(normalized.toLowerCase())) {
+            problems.add(new PlanCheck.FieldProblem(field, "'" + value + "' is not one of " + allowed));
+            return fallback;
         }
+        return Enum.valueOf(type, normalized);
     }
 }

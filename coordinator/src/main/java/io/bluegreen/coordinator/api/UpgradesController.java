@@ -4,7 +4,9 @@ import io.bluegreen.coordinator.fleet.FleetSettings;
 import io.bluegreen.coordinator.fleet.ReadView;
 import io.bluegreen.coordinator.fleet.RequestGateway;
 import io.bluegreen.coordinator.fleet.UpgradeKey;
+import io.bluegreen.coordinator.saga.InvalidPlanException;
 import io.bluegreen.coordinator.saga.Saga;
+import io.micronaut.serde.ObjectMapper;
 import io.bluegreen.schemas.common.UpgradePlan;
 import io.bluegreen.schemas.common.UserDecision;
 import io.bluegreen.schemas.request.DecideUpgrade;
@@ -19,7 +21,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Error;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.serde.annotation.Serdeable;
 
 import java.time.Clock;
 import java.util.Comparator;
@@ -39,16 +40,23 @@ public class UpgradesController {
     private final Saga saga;
     private final FleetSettings settings;
     private final Clock clock = Clock.systemUTC();
+    private final ObjectMapper json;
 
-    public UpgradesController(ReadView view, RequestGateway gateway, Saga saga, FleetSettings settings) {
+    public UpgradesController(ReadView view, RequestGateway gateway, Saga saga, FleetSettings settings, ObjectMapper json) {
+        this.json = json;
         this.view = view;
         this.gateway = gateway;
         this.saga = saga;
         this.settings = settings;
     }
 
+    /**
+     * Submits a plan. Every problem is found before anything is written and answered at once (400, one entry per
+     * problem): unknown fields, inline secrets, missing or malformed values, values out of bounds.
+     */
     @Post
-    HttpResponse<?> submit(@Body PlanRequest request) {
+    HttpResponse<?> submit(@Body String body) {
+        PlanRequest request = PlanBody.read(json, body);
         String id = request.upgradeId() == null || request.upgradeId().isBlank()
                 ? "upg-" + UUID.randomUUID().toString().substring(0, 8) : request.upgradeId();
         UpgradePlan plan = request.toPlan();
@@ -57,7 +65,7 @@ public class UpgradesController {
         StartUpgrade start = new StartUpgrade(id, UUID.randomUUID().toString(), clock.instant(), plan, by);
         int size = MessageCodec.standard().encode(start).length;
         if (size > settings.maxEventBytes()) {
-            throw new IllegalArgumentException("The plan is " + size + " bytes encoded, over the limit of "
+            throw new InvalidPlanException("plan", "it is " + size + " bytes encoded, over the limit of "
                     + settings.maxEventBytes() + " bytes (bluegreen.coordinator.max-event-bytes): shorten it");
         }
         RequestAnswered answer = gateway.ask(UpgradeKey.of(plan), start.getRequestId(), start);
@@ -106,8 +114,8 @@ public class UpgradesController {
     @Post("/{id}/waive-verification")
     HttpResponse<?> waiveVerification(String id, @Body Decide decide) {
         if (decide.reason() == null || decide.reason().isBlank()) {
-            return HttpResponse.<Problem>badRequest().body(new Problem("invalid_request", "A waiver needs a reason "
-                    + "(\"reason\": how Green was checked against the fenced Blue); it is kept in the audit trail", null));
+            return Problem.of(HttpStatus.BAD_REQUEST, "invalid-request", "A waiver needs a reason (\"reason\": how Green "
+                    + "was checked against the fenced Blue); it is kept in the audit trail").response();
         }
         return decide(id, UserDecision.WAIVE_VERIFICATION, decide, decide.reason());
     }
@@ -135,31 +143,30 @@ public class UpgradesController {
 
     private static HttpResponse<Problem> refusal(RequestAnswered answer) {
         return switch (answer.getOutcome()) {
-            case CONFLICT -> HttpResponse.<Problem>status(HttpStatus.CONFLICT)
-                    .body(new Problem("conflict", answer.getMessage(), answer.getActiveUpgradeId()));
-            case NOT_FOUND -> HttpResponse.<Problem>notFound().body(new Problem("not_found", answer.getMessage(), null));
-            default -> HttpResponse.<Problem>badRequest().body(new Problem("invalid_plan", answer.getMessage(), null));
+            case CONFLICT -> Problem.of(HttpStatus.CONFLICT, "conflict", answer.getMessage())
+                    .withActiveUpgrade(answer.getActiveUpgradeId()).response();
+            case NOT_FOUND -> Problem.of(HttpStatus.NOT_FOUND, "not-found", answer.getMessage()).response();
+            default -> Problem.of(HttpStatus.BAD_REQUEST, "invalid-request", answer.getMessage()).response();
         };
-    }
-
-    /** An error body: what went wrong and what to do; on a conflict, the upgrade already active on the same Blue. */
-    @Serdeable
-    public record Problem(String error, String message, @Nullable String activeUpgradeId) {
     }
 
     @Error(exception = UnknownUpgradeException.class)
     HttpResponse<Problem> unknown(UnknownUpgradeException e) {
-        return HttpResponse.<Problem>notFound().body(new Problem("not_found", e.getMessage(), null));
+        return Problem.of(HttpStatus.NOT_FOUND, "not-found", e.getMessage()).response();
+    }
+
+    @Error(exception = InvalidPlanException.class)
+    HttpResponse<Problem> invalidPlan(InvalidPlanException e) {
+        return Problem.invalidPlan(e.problems()).response();
     }
 
     @Error(exception = IllegalArgumentException.class)
     HttpResponse<Problem> invalid(IllegalArgumentException e) {
-        return HttpResponse.<Problem>badRequest().body(new Problem("invalid_plan", e.getMessage(), null));
+        return Problem.of(HttpStatus.BAD_REQUEST, "invalid-request", e.getMessage()).response();
     }
 
     @Error(exception = RequestGateway.NoAnswerException.class)
     HttpResponse<Problem> unanswered(RequestGateway.NoAnswerException e) {
-        return HttpResponse.<Problem>status(HttpStatus.SERVICE_UNAVAILABLE)
-                .body(new Problem("unavailable", e.getMessage(), null));
+        return Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", e.getMessage()).response();
     }
 }

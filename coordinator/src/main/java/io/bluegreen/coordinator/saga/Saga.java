@@ -612,24 +612,9 @@ public final class Saga {
     }
 
     private static void validate(UpgradePlan plan) {
-        if (plan.getDatabases().isEmpty()) {
-            throw new InvalidPlanException("The plan names no database: list the databases to upgrade");
-        }
-        if (plan.getBlue().getHost() == null || plan.getBlue().getHost().isBlank()) {
-            throw new InvalidPlanException("The plan's Blue has no host: give Blue's writer endpoint (host and port) as well as its "
-                    + "AWS identifier; the agents connect to it from preflight on");
-        }
-        try {
-            Commands.targetMajor(plan);
-        } catch (RuntimeException e) {
-            throw new InvalidPlanException("Target version '" + plan.getTargetVersion() + "' is not a version such as 17.9");
-        }
-        if (plan.getLagThresholdBytes() < 0 || plan.getHoldDurationMs() < 0) {
-            throw new InvalidPlanException("Lag threshold and hold duration must not be negative");
-        }
-        String switchover = SwitchoverPlan.invalid(plan);
-        if (switchover != null) {
-            throw new InvalidPlanException(switchover);
+        List<PlanCheck.FieldProblem> problems = PlanCheck.problems(plan);
+        if (!problems.isEmpty()) {
+            throw new InvalidPlanException(problems);
         }
     }
 }

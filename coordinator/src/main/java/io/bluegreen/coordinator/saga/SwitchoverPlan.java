@@ -4,6 +4,8 @@ import io.bluegreen.schemas.common.RepointMethod;
 import io.bluegreen.schemas.common.UpgradePlan;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The switchover settings of a plan, with their defaults and allowed ranges. A plan field left at 0 (or
@@ -44,22 +46,26 @@ public final class SwitchoverPlan {
         return plan.getRepointMethod();
     }
 
-    /** What is wrong with the plan's switchover settings, or null. */
-    static String invalid(UpgradePlan plan) {
+    /** What is wrong with the plan's switchover settings, field by field. */
+    static List<PlanCheck.FieldProblem> problems(UpgradePlan plan) {
+        List<PlanCheck.FieldProblem> problems = new ArrayList<>();
         long timeout = plan.getSwitchoverTimeoutMs();
         if (timeout != 0 && (timeout < MIN_TIMEOUT.toMillis() || timeout > MAX_TIMEOUT.toMillis())) {
-            return "switchoverTimeoutMs " + timeout + " is outside " + MIN_TIMEOUT.toMillis() + " .. " + MAX_TIMEOUT.toMillis()
-                    + " ms: it bounds how long Blue may stay fenced; " + DEFAULT_TIMEOUT.toMillis() + " is the default";
+            problems.add(new PlanCheck.FieldProblem("switchoverTimeoutMs", timeout + " is outside " + MIN_TIMEOUT.toMillis()
+                    + " .. " + MAX_TIMEOUT.toMillis() + " ms: it bounds how long Blue may stay fenced; "
+                    + DEFAULT_TIMEOUT.toMillis() + " is the default"));
         }
         if (plan.getSwitchoverAttempts() < 0 || plan.getSwitchoverAttempts() > MAX_ATTEMPTS) {
-            return "switchoverAttempts " + plan.getSwitchoverAttempts() + " is outside 1 .. " + MAX_ATTEMPTS;
+            problems.add(new PlanCheck.FieldProblem("switchoverAttempts", plan.getSwitchoverAttempts() + " is outside 1 .. "
+                    + MAX_ATTEMPTS));
         }
         if (plan.getMaxTransactionAgeMs() < 0) {
-            return "maxTransactionAgeMs must not be negative";
+            problems.add(new PlanCheck.FieldProblem("maxTransactionAgeMs", "must not be negative"));
         }
         if (plan.getRepointMethod() == RepointMethod.RENAME && plan.getBlue().getIdentifier() == null) {
-            return "repoint 'rename' swaps RDS identifiers, but the plan's Blue has no identifier: give it, or repoint by 'event'";
+            problems.add(new PlanCheck.FieldProblem("repoint", "'rename' swaps RDS identifiers, but the plan's Blue has no "
+                    + "identifier: give it, or repoint by 'event'"));
         }
-        return null;
+        return problems;
     }
 }

@@ -474,7 +474,8 @@ class SagaTest {
         UpgradePlan plan = plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.MANUAL);
         plan.setSwitchoverTimeoutMs(500);
         InvalidPlanException refusal = assertThrows(InvalidPlanException.class, () -> saga.start("upg-1", plan, "a", T0));
-        assertTrue(refusal.getMessage().contains("switchoverTimeoutMs 500"), refusal.getMessage());
+        assertEquals(List.of(new PlanCheck.FieldProblem("switchoverTimeoutMs", "500 is outside 1000 .. 3600000 ms: it bounds "
+                + "how long Blue may stay fenced; 60000 is the default")), refusal.problems());
     }
 
     private void reachSwitchover(SwitchoverMode mode) {
@@ -526,7 +527,8 @@ class SagaTest {
         UpgradePlan plan = plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.MANUAL);
         plan.getBlue().setHost(null);
         InvalidPlanException refusal = assertThrows(InvalidPlanException.class, () -> saga.start("upg-1", plan, "alice", T0));
-        assertTrue(refusal.getMessage().contains("give Blue's writer endpoint"), refusal.getMessage());
+        assertEquals(List.of("blue.host"), refusal.problems().stream().map(PlanCheck.FieldProblem::field).toList());
+        assertTrue(refusal.getMessage().contains("Blue's writer endpoint"), refusal.getMessage());
     }
 
     @Test

@@ -1,0 +1,119 @@
+package io.bluegreen.coordinator.saga;
+
+import io.bluegreen.schemas.common.UpgradePlan;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every problem of a plan at once, each naming its field and what to do, before anything is written. Pure: the API
+ * answers 400 with the list, and the owner of the partition checks again before it records the plan.
+ */
+public final class PlanCheck {
+
+    /** One problem: the field (dotted path) and what is wrong with it and what to do. */
+    public record FieldProblem(String field, String problem) {
+
+        @Override
+        public String toString() {
+            return field + ": " + problem;
+        }
+    }
+
+    static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
+    static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}");
+    static final Pattern VERSION = Pattern.compile("(\\d{1,3})(\\.\\d{1,3})?");
+    static final long MAX_LAG_THRESHOLD_BYTES = 64L << 30;
+    static final long MAX_HOLD_MS = Duration.ofHours(24).toMillis();
+    static final long MAX_SEQUENCE_MARGIN = 1_000_000_000L;
+
+    private PlanCheck() {
+    }
+
+    public static List<FieldProblem> problems(UpgradePlan plan) {
+        List<FieldProblem> problems = new ArrayList<>();
+        var blue = plan.getBlue();
+        if (blank(blue.getIdentifier())) {
+            problems.add(new FieldProblem("blue.identifier", "required for engine " + blue.getEngine().name().toLowerCase()
+                    + ": the RDS instance or Aurora cluster identifier of Blue (it is cloned, upgraded and repointed by it)"));
+        }
+        if (blank(blue.getRegion())) {
+            problems.add(new FieldProblem("blue.region", "required: the AWS region Blue runs in, such as eu-west-1"));
+        } else if (!REGION.matcher(blue.getRegion()).matches()) {
+            problems.add(new FieldProblem("blue.region", "'" + blue.getRegion() + "' is not an AWS region such as eu-west-1"));
+        }
+        if (blank(blue.getHost())) {
+            problems.add(new FieldProblem("blue.host", "required: Blue's writer endpoint (the agents connect to it from "
+                    + "preflight on)"));
+        }
+        if (blue.getPort() != null && (blue.getPort() < 1 || blue.getPort() > 65535)) {
+            problems.add(new FieldProblem("blue.port", blue.getPort() + " is not a TCP port (1 .. 65535)"));
+        }
+        if (blank(blue.getCredentialsRef())) {
+            problems.add(new FieldProblem("blue.credentialsRef", "required: the name of credentials configured on the "
+                    + "agents (never the password itself)"));
+        }
+        databases(plan.getDatabases(), problems);
+        versions(plan, problems);
+        if (plan.getLagThresholdBytes() <= 0 || plan.getLagThresholdBytes() > MAX_LAG_THRESHOLD_BYTES) {
+            problems.add(new FieldProblem("lagThresholdBytes", plan.getLagThresholdBytes() + " is outside 1 .. "
+                    + MAX_LAG_THRESHOLD_BYTES + " (64 GiB): the lag under which switchover may start; 1048576 is the default"));
+        }
+        if (plan.getHoldDurationMs() < 0 || plan.getHoldDurationMs() > MAX_HOLD_MS) {
+            problems.add(new FieldProblem("holdDurationMs", plan.getHoldDurationMs() + " is outside 0 .. " + MAX_HOLD_MS
+                    + " (24 h): how long the lag must stay under the threshold; 60000 is the default"));
+        }
+        if (plan.getSequenceMargin() < 0 || plan.getSequenceMargin() > MAX_SEQUENCE_MARGIN) {
+            problems.add(new FieldProblem("sequenceMargin", plan.getSequenceMargin() + " is outside 0 .. "
+                    + MAX_SEQUENCE_MARGIN + ": how far ahead of Blue Green's sequences are set"));
+        }
+        SwitchoverPlan.problems(plan).forEach(problems::add);
+        return problems;
+    }
+
+    private static void databases(List<String> databases, List<FieldProblem> problems) {
+        if (databases.isEmpty()) {
+            problems.add(new FieldProblem("databases", "empty: list the databases of Blue to upgrade"));
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < databases.size(); i++) {
+            String name = databases.get(i);
+            if (name == null || !DATABASE.matcher(name).matches()) {
+                problems.add(new FieldProblem("databases[" + i + "]", "'" + name + "' is not a database name (a letter or _, "
+                        + "then letters, digits, _ or $; at most 63)"));
+            } else if (!seen.add(name)) {
+                problems.add(new FieldProblem("databases[" + i + "]", "'" + name + "' is listed twice: list each database once"));
+            }
+        }
+    }
+
+    private static void versions(UpgradePlan plan, List<FieldProblem> problems) {
+        Matcher target = VERSION.matcher(plan.getTargetVersion() == null ? "" : plan.getTargetVersion());
+        if (!target.matches()) {
+            problems.add(new FieldProblem("targetVersion", "'" + plan.getTargetVersion() + "' is not a version such as 17.9"));
+            return;
+        }
+        int major = Integer.parseInt(target.group(1));
+        if (major < 10) {
+            problems.add(new FieldProblem("targetVersion", "'" + plan.getTargetVersion() + "' is not a PostgreSQL major this "
+                    + "tool upgrades to (10 or later)"));
+        }
+        if (plan.getSourceVersion() != null) {
+            Matcher source = VERSION.matcher(plan.getSourceVersion());
+            if (source.matches() && Integer.parseInt(source.group(1)) >= major) {
+                problems.add(new FieldProblem("targetVersion", "'" + plan.getTargetVersion() + "' is not a higher major than "
+                        + "Blue's " + plan.getSourceVersion() + ": a blue/green upgrade goes to a newer major"));
+            }
+        }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}
