@@ -13,7 +13,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.rds.RdsClient;
 
 import java.net.URL;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,6 +46,16 @@ public final class LocalStack implements AutoCloseable {
         this.rdsClient = rdsClient;
         this.services = services;
         this.durableDatabases = durableDatabases;
+    }
+
+    /**
+     * A master password made at run time for one local stack (random, never written down): it reaches the services as
+     * configuration behind their credentials reference, and the databases the stack creates.
+     */
+    public static String generatedMasterPassword() {
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
     /**
@@ -89,8 +101,9 @@ public final class LocalStack implements AutoCloseable {
 
         /**
          * Database servers of the local RDS endpoint with production durability ({@code fsync} and
-         * {@code synchronous_commit} on, as on RDS) instead of the test default {@code fsync = off}. Benchmarks
-         * need it: without it every figure is flattered.
+         * {@code synchronous_commit} on, as on RDS) instead of the test default {@code fsync = off}, and a broker that
+         * syncs every append ({@link EmbeddedKafka#durable()}). Benchmarks need it: without it every figure is
+         * flattered.
          */
         public Builder durableDatabases(boolean durable) {
             this.durableDatabases = durable;
@@ -99,7 +112,7 @@ public final class LocalStack implements AutoCloseable {
 
         public LocalStack start() {
             AvroTrust.install();
-            EmbeddedKafka kafka = new EmbeddedKafka().start();
+            EmbeddedKafka kafka = (durableDatabases ? EmbeddedKafka.durable() : new EmbeddedKafka()).start();
             RdsEmulator rds = null;
             try {
                 rds = RdsEmulator.builder().transitionDelay(Duration.ofMillis(500)).durable(durableDatabases).start();

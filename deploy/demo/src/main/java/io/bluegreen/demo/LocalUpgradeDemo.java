@@ -1,7 +1,6 @@
 package io.bluegreen.demo;
 
 import java.time.Duration;
-import java.util.UUID;
 
 /**
  * Runs one whole upgrade on the embedded local stack and exits 0 when it is proven (completed, every write on
@@ -13,7 +12,7 @@ public final class LocalUpgradeDemo {
     }
 
     public static void main(String[] args) throws Exception {
-        DemoRun.Report report = new DemoRun(System.out, Duration.ofMinutes(10), "local-" + UUID.randomUUID()).run();
+        DemoRun.Report report = new DemoRun(System.out, Duration.ofMinutes(10), LocalStack.generatedMasterPassword()).run();
         System.out.println();
         System.out.println("  time per phase:");
         DemoRun.lines(report.phases()).forEach(line -> System.out.println("    " + line));

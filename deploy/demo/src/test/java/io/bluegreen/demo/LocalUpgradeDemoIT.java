@@ -16,7 +16,7 @@ class LocalUpgradeDemoIT {
     void aWholeUpgradeCompletesAndLosesNoWrite() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true);
-        String password = "local-" + java.util.UUID.randomUUID();
+        String password = LocalStack.generatedMasterPassword();
         DemoRun.Report report = new DemoRun(new PrintStream(new TeeStream(System.out, out), true), Duration.ofMinutes(8),
                 password).run();
         assertTrue(report.completed(), "upgrade stopped in " + report.finalPhase() + ": " + report.failure());

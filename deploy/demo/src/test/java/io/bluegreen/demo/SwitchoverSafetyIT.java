@@ -64,7 +64,7 @@ class SwitchoverSafetyIT {
     private static final String USER = "app_admin";
     private static final long TIMEOUT_MS = 5_000;
 
-    private final String password = "local-" + UUID.randomUUID();
+    private final String password = LocalStack.generatedMasterPassword();
     private final List<Process> agents = new ArrayList<>();
     private LocalStack stack;
     private HttpClient http;

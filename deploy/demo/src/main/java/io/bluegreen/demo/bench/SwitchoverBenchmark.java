@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -68,7 +67,7 @@ public final class SwitchoverBenchmark {
 
     static BenchmarkReport run(BenchmarkOptions options, PrintStream progress) throws Exception {
         String loadBefore = uptime();
-        String password = "local-" + UUID.randomUUID();
+        String password = LocalStack.generatedMasterPassword();
         Map<String, Object> overrides = new LinkedHashMap<>(options.serviceProperties());
         progress.printf("switchover benchmark: %d run(s), %s repoint, %s; starting Kafka, the local RDS endpoint "
                 + "(durable servers: fsync and synchronous_commit on) and the services%n", options.runs(),

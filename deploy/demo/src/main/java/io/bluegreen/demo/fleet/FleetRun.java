@@ -64,7 +64,7 @@ final class FleetRun {
                 PARTITIONS, Runtime.getRuntime().availableProcessors(), logs);
         FleetFigures figures = new FleetFigures(PARTITIONS);
         List<CoordinatorProcess> coordinators = new ArrayList<>();
-        try (EmbeddedKafka kafka = new EmbeddedKafka().start();
+        try (EmbeddedKafka kafka = EmbeddedKafka.durable().start();
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             String bootstrap = kafka.bootstrapServers();
             TopicInstaller.ensureTopics(admin, PARTITIONS, Optional.empty());

@@ -1,5 +1,6 @@
 package io.bluegreen.demo.kill;
 
+import io.bluegreen.demo.LocalStack;
 import io.bluegreen.demo.process.Service;
 import io.bluegreen.demo.process.ServiceProcess;
 import io.bluegreen.local.kafka.EmbeddedKafka;
@@ -103,7 +104,7 @@ class KillMatrixIT {
             "SwitchoverStarted");
     private static final int RETRIES = 3;
 
-    private final String password = "local-" + UUID.randomUUID();
+    private final String password = LocalStack.generatedMasterPassword();
     private final String secretKey = UUID.randomUUID().toString();
     private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
     private EmbeddedKafka kafka;

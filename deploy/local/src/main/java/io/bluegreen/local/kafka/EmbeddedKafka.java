@@ -47,6 +47,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         this(Map.of());
     }
 
+    /**
+     * A broker that syncs every append to disk before acknowledging it, as the benchmarks measure (durable servers);
+     * tests use the default, which leaves flushing to the operating system as a production broker relying on
+     * replication does.
+     */
+    public static EmbeddedKafka durable() {
+        return new EmbeddedKafka(Map.of("log.flush.interval.messages", "1"));
+    }
+
     /** @param overrides broker settings laid over the defaults (e.g. {@code num.partitions}) */
     public EmbeddedKafka(Map<String, String> overrides) {
         this.overrides = Map.copyOf(overrides);
