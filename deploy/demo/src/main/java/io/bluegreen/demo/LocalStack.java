@@ -32,15 +32,29 @@ public final class LocalStack implements AutoCloseable {
     /** The local RDS endpoint accepts any signature: the key is made up per start, never written down. */
     private static final String SECRET_KEY = java.util.UUID.randomUUID().toString();
     public static final String CREDENTIALS_REF = "demo-admin";
+    /** The credentials reference of the API user the local stack makes for itself (every role). */
+    public static final String API_CREDENTIALS_REF = "local-api-admin";
+
+    /**
+     * A user of the coordinator's API: HTTP Basic, its password made per start. {@link #toString()} hides the password.
+     */
+    public record ApiUser(String name, String password) {
+        @Override
+        public String toString() {
+            return "ApiUser[name=" + name + ", password=****]";
+        }
+    }
 
     private final EmbeddedKafka kafka;
     private final RdsEmulator rds;
     private final RdsClient rdsClient;
     private final EmbeddedServer services;
     private final boolean durableDatabases;
+    private final ApiUser apiUser;
 
     private LocalStack(EmbeddedKafka kafka, RdsEmulator rds, RdsClient rdsClient, EmbeddedServer services,
-                       boolean durableDatabases) {
+                       boolean durableDatabases, ApiUser apiUser) {
+        this.apiUser = apiUser;
         this.kafka = kafka;
         this.rds = rds;
         this.rdsClient = rdsClient;
@@ -136,9 +150,13 @@ public final class LocalStack implements AutoCloseable {
                 config.put("bluegreen.monitor.sample-interval", "1s");
                 config.put("bluegreen.credentials." + CREDENTIALS_REF + ".username", masterUser);
                 config.put("bluegreen.credentials." + CREDENTIALS_REF + ".password", masterPassword);
+                ApiUser apiUser = new ApiUser("local-admin", generatedMasterPassword());
+                config.put("bluegreen.credentials." + API_CREDENTIALS_REF + ".username", apiUser.name());
+                config.put("bluegreen.credentials." + API_CREDENTIALS_REF + ".password", apiUser.password());
+                config.put("bluegreen.api.users." + API_CREDENTIALS_REF + ".roles", java.util.List.of("viewer", "operator", "approver"));
                 config.putAll(overrides);
                 EmbeddedServer services = ApplicationContext.run(EmbeddedServer.class, config);
-                return new LocalStack(kafka, rds, client, services, durableDatabases);
+                return new LocalStack(kafka, rds, client, services, durableDatabases, apiUser);
             } catch (RuntimeException e) {
                 if (rds != null) {
                     rds.close();
@@ -155,6 +173,11 @@ public final class LocalStack implements AutoCloseable {
 
     public RdsEmulator emulator() {
         return rds;
+    }
+
+    /** The API user this stack made for itself: every role (viewer, operator, approver). */
+    public ApiUser apiUser() {
+        return apiUser;
     }
 
     public URL coordinator() {
