@@ -72,10 +72,11 @@ class CoordinatorIT {
     }
 
     static EmbeddedServer startCoordinator() {
-        EmbeddedServer started = ApplicationContext.run(EmbeddedServer.class, Map.of(
-                "kafka.bootstrap.servers", TestBed.shared().kafka().bootstrapServers(),
+        Map<String, Object> config = new java.util.HashMap<>(ApiLogins.properties());
+        config.putAll(Map.of("kafka.bootstrap.servers", TestBed.shared().kafka().bootstrapServers(),
                 "micronaut.server.port", "-1", "bluegreen.topics.partitions", "3"));
-        http = HttpClient.create(started.getURL());
+        EmbeddedServer started = ApplicationContext.run(EmbeddedServer.class, config);
+        http = HttpClient.create(ApiLogins.as(ApiLogins.ADMIN, started.getURL()));
         return started;
     }
 
@@ -163,7 +164,7 @@ class CoordinatorIT {
         producer.flush();
         awaitPhase(id, "READY_FOR_SWITCHOVER");
 
-        http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + id + "/approve", Map.of("by", "alice")), Map.class);
+        http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + id + "/approve", Map.of()), Map.class);
         answerUntilPhase(id, "COMPLETED");
         Map<?, ?> writer = (Map<?, ?>) upgrade(id).get("writer");
         assertEquals("green.local", writer.get("host"), "the event repoint named Green's endpoint");
@@ -190,7 +191,7 @@ class CoordinatorIT {
         assertEquals(UpgradeCompleted.class.getSimpleName(), names.get(names.size() - 1));
 
         HttpClientResponseException late = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
-                () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + id + "/rollback", Map.of("by", "bob")), Map.class));
+                () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + id + "/rollback", Map.of()), Map.class));
         assertEquals(409, late.code());
         assertTrue(late.getResponse().getBody(String.class).orElse("").contains("nothing to roll back"));
 
@@ -253,21 +254,100 @@ class CoordinatorIT {
 
         HttpClientResponseException noReason = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
                 () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + id + "/waive-verification",
-                        Map.of("by", "alice")), Map.class));
+                        Map.of()), Map.class));
         assertEquals(400, noReason.code());
         HttpClientResponseException rollback = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
-                () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + id + "/rollback", Map.of("by", "alice")),
+                () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + id + "/rollback", Map.of()),
                         Map.class));
         assertEquals(409, rollback.code(), "Green has taken writes");
 
         http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + id + "/waive-verification",
-                Map.of("by", "alice", "reason", "row counts compared by hand")), Map.class);
+                Map.of("reason", "row counts compared by hand")), Map.class);
         answerUntilPhase(id, "COMPLETED");
         List<Map> events = http.toBlocking().retrieve(HttpRequest.GET("/upgrades/" + id + "/events"),
                 io.micronaut.core.type.Argument.listOf(Map.class));
         Map waived = events.stream().filter(e -> "VerificationWaived".equals(e.get("event"))).findFirst().orElseThrow();
         assertTrue(String.valueOf(waived.get("detail")).contains("row counts compared by hand")
-                && String.valueOf(waived.get("detail")).contains("alice"), waived.toString());
+                && String.valueOf(waived.get("detail")).contains("requestedBy=" + ApiLogins.ADMIN.name()), waived.toString());
+    }
+
+    @Test
+    void rolesDecideWhoMayDoWhatAndTheAuditTrailNamesTheLoggedInUser() throws Exception {
+        java.net.URL url = server.getURL();
+        String id = "upg-auth-" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, Object> plan = Map.of("upgradeId", id, "blue", Map.of("identifier", "auth-blue", "region", "eu-west-1",
+                        "engine", "postgres", "host", "127.0.0.1", "port", 5432, "credentialsRef", "orders-admin"),
+                "targetVersion", "17.9", "databases", List.of("app"), "switchoverMode", "manual");
+        try (HttpClient anonymous = HttpClient.create(url);
+             HttpClient wrong = HttpClient.create(ApiLogins.as(new ApiLogins.Login(ApiLogins.OPERATOR.name(), "not-it",
+                     List.of()), url));
+             HttpClient viewer = HttpClient.create(ApiLogins.as(ApiLogins.VIEWER, url));
+             HttpClient operator = HttpClient.create(ApiLogins.as(ApiLogins.OPERATOR, url));
+             HttpClient approver = HttpClient.create(ApiLogins.as(ApiLogins.APPROVER, url))) {
+            assertEquals(401, status(anonymous, HttpRequest.GET("/upgrades")), "no login, no read");
+            assertEquals(401, status(wrong, HttpRequest.GET("/upgrades")), "a wrong password is refused");
+            assertEquals(403, status(viewer, HttpRequest.POST("/upgrades", plan)), "a viewer cannot submit");
+            assertEquals(403, status(approver, HttpRequest.POST("/upgrades", plan)), "an approver cannot submit");
+            assertEquals(201, status(operator, HttpRequest.POST("/upgrades", plan)), "an operator submits");
+            assertEquals(200, status(viewer, HttpRequest.GET("/upgrades/" + id)), "a viewer reads");
+            assertEquals(200, status(viewer, HttpRequest.GET("/upgrades/" + id + "/lag")), "a viewer reads the lag");
+            assertEquals(403, status(operator, HttpRequest.POST("/upgrades/" + id + "/approve", Map.of())),
+                    "an operator cannot approve");
+            assertEquals(403, status(viewer, HttpRequest.POST("/upgrades/" + id + "/rollback", Map.of())),
+                    "a viewer cannot roll back");
+            assertEquals(409, status(approver, HttpRequest.POST("/upgrades/" + id + "/approve", Map.of())),
+                    "an approver may approve, but not before the upgrade is ready");
+            assertEquals(200, status(operator, HttpRequest.POST("/upgrades/" + id + "/rollback",
+                    Map.of("reason", "changed our mind"))), "an operator rolls back");
+            HttpClientResponseException refused = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                    () -> anonymous.toBlocking().exchange(HttpRequest.GET("/upgrades"), Map.class));
+            assertProblem(refused, "urn:bluegreen:problem:unauthorized");
+            assertEquals(200, status(anonymous, HttpRequest.GET("/openapi/bluegreen-coordinator-1.yml")),
+                    "the OpenAPI document needs no login");
+            assertEquals(200, status(anonymous, HttpRequest.GET("/health")), "health needs no login");
+        }
+        List<Map> events = http.toBlocking().retrieve(HttpRequest.GET("/upgrades/" + id + "/events"),
+                io.micronaut.core.type.Argument.listOf(Map.class));
+        String requested = events.stream().filter(e -> "UpgradeRequested".equals(e.get("event"))).findFirst()
+                .map(e -> String.valueOf(e.get("detail"))).orElseThrow();
+        assertTrue(requested.contains("requestedBy=" + ApiLogins.OPERATOR.name()), requested);
+        String rollback = events.stream().filter(e -> String.valueOf(e.get("event")).startsWith("Rollback")).findFirst()
+                .map(e -> String.valueOf(e.get("detail"))).orElseThrow(() -> new AssertionError(events.toString()));
+        assertTrue(rollback.contains(ApiLogins.OPERATOR.name()), rollback);
+    }
+
+    @Test
+    void aDryRunAnswersThePhasesAndFindingsAndWritesNothing() {
+        String id = "upg-dry-" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, Object> plan = Map.of("upgradeId", id, "blue", Map.of("identifier", "dry-blue", "region", "eu-west-1",
+                        "engine", "postgres", "host", "127.0.0.1", "port", 5432, "credentialsRef", "orders-admin"),
+                "targetVersion", "17.9", "databases", List.of("app", "billing"), "switchoverMode", "automatic");
+        Map<?, ?> dry = http.toBlocking().retrieve(HttpRequest.POST("/upgrades?dryRun=true", plan), Map.class);
+        assertEquals(true, dry.get("valid"), dry.toString());
+        List<?> phases = (List<?>) dry.get("phases");
+        assertEquals("PREFLIGHT", ((Map<?, ?>) phases.get(0)).get("phase"));
+        assertTrue(phases.stream().anyMatch(p -> "SWITCHING_OVER".equals(((Map<?, ?>) p).get("phase"))
+                && ((List<?>) ((Map<?, ?>) p).get("steps")).contains("RunSwitchover")), phases.toString());
+        String findings = String.valueOf(dry.get("findings"));
+        assertTrue(findings.contains("not checked against AWS") && findings.contains("automatic"), findings);
+        HttpClientResponseException unknown = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                () -> upgrade(id));
+        assertEquals(404, unknown.code(), "a dry run writes nothing");
+
+        Map<String, Object> bad = new java.util.HashMap<>(plan);
+        bad.put("databases", List.of());
+        HttpClientResponseException refused = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades?dryRun=true", bad), Map.class));
+        assertEquals(400, refused.code(), "a dry run runs the same checks");
+        assertProblem(refused, "urn:bluegreen:problem:invalid-plan");
+    }
+
+    private static int status(HttpClient client, io.micronaut.http.MutableHttpRequest<?> request) {
+        try {
+            return client.toBlocking().exchange(request, String.class).code();
+        } catch (HttpClientResponseException e) {
+            return e.code();
+        }
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.bluegreen.aws.step;
 
 import io.bluegreen.aws.rds.AwsErrors;
-import io.bluegreen.aws.rds.RdsClients;
+import io.bluegreen.runtime.aws.RdsClients;
 import io.bluegreen.aws.rds.RdsOperations;
 import io.bluegreen.runtime.agent.AgentSteps;
 import io.bluegreen.runtime.agent.ErrorClassifier;

@@ -3,11 +3,7 @@ package io.bluegreen.coordinator.api;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
-/** Who decides (approve, retry, rollback), and why. */
+/** Why a user decides (approve, retry, rollback, waive); who decides is the authenticated user. */
 @Serdeable
-public record Decide(@Nullable String by, @Nullable String reason) {
-
-    public String who() {
-        return by == null || by.isBlank() ? "anonymous" : by;
-    }
+public record Decide(@Nullable String reason) {
 }

@@ -33,7 +33,7 @@ public record PlanRequest(@Nullable String upgradeId, @Nullable Blue blue, @Null
                           @Nullable String switchoverMode, @Nullable String namePrefix, @Nullable String greenIdentifier,
                           @Nullable String seedMethod, @Nullable String repoint, @Nullable String greenCredentialsRef,
                           @Nullable String replicationCredentialsRef, @Nullable Long sequenceMargin,
-                          @Nullable String verifyMode, @Nullable String requestedBy, @Nullable Long switchoverTimeoutMs,
+                          @Nullable String verifyMode, @Nullable Long switchoverTimeoutMs,
                           @Nullable Integer switchoverAttempts, @Nullable Boolean verifyBeforeRepoint,
                           @Nullable Long maxTransactionAgeMs) {
 

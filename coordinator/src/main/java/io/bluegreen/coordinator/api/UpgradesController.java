@@ -1,6 +1,14 @@
 package io.bluegreen.coordinator.api;
 
 import io.bluegreen.coordinator.fleet.FleetSettings;
+import io.bluegreen.coordinator.fleet.LagView;
+import io.bluegreen.coordinator.saga.Decision;
+import io.bluegreen.coordinator.saga.PhasePlan;
+import io.bluegreen.coordinator.saga.Step;
+import io.bluegreen.coordinator.security.Roles;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import io.bluegreen.coordinator.fleet.ReadView;
 import io.bluegreen.coordinator.fleet.RequestGateway;
 import io.bluegreen.coordinator.fleet.UpgradeKey;
@@ -23,6 +31,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -30,7 +39,8 @@ import java.util.UUID;
 /**
  * The REST API of any coordinator instance: reads come from this instance's view of the whole fleet; a plan, an
  * approval, a retry or a rollback goes to the instance that owns the upgrade's partition, and the answer comes back
- * once it is committed.
+ * once it is committed. Every route needs a login (HTTP Basic) with a role: viewers read, operators submit, retry and
+ * roll back, approvers approve and waive ({@link Roles}); the user is what the audit trail records.
  */
 @Controller("/upgrades")
 public class UpgradesController {
@@ -41,9 +51,14 @@ public class UpgradesController {
     private final FleetSettings settings;
     private final Clock clock = Clock.systemUTC();
     private final ObjectMapper json;
+    private final LagView lags;
+    private final BlueOnAws aws;
 
-    public UpgradesController(ReadView view, RequestGateway gateway, Saga saga, FleetSettings settings, ObjectMapper json) {
+    public UpgradesController(ReadView view, LagView lags, RequestGateway gateway, Saga saga, FleetSettings settings,
+                              ObjectMapper json, BlueOnAws aws) {
         this.json = json;
+        this.lags = lags;
+        this.aws = aws;
         this.view = view;
         this.gateway = gateway;
         this.saga = saga;
@@ -51,22 +66,32 @@ public class UpgradesController {
     }
 
     /**
-     * Submits a plan. Every problem is found before anything is written and answered at once (400, one entry per
-     * problem): unknown fields, inline secrets, missing or malformed values, values out of bounds.
+     * Submits a plan, or with {@code dryRun=true} answers what it would do and writes nothing. Every problem is found
+     * before anything is written and answered at once (400, one entry per problem): unknown fields, inline secrets,
+     * missing or malformed values, values out of bounds, a Blue AWS does not know, a target version AWS does not list
+     * as a major upgrade of Blue's version. The audit trail records the authenticated user as the requester.
      */
     @Post
-    HttpResponse<?> submit(@Body String body) {
+    @Secured(Roles.OPERATOR)
+    HttpResponse<?> submit(@Body String body, @QueryValue(defaultValue = "false") boolean dryRun,
+                           Authentication user) {
         PlanRequest request = PlanBody.read(json, body);
         String id = request.upgradeId() == null || request.upgradeId().isBlank()
                 ? "upg-" + UUID.randomUUID().toString().substring(0, 8) : request.upgradeId();
         UpgradePlan plan = request.toPlan();
-        String by = request.requestedBy() == null ? "api" : request.requestedBy();
-        saga.start(id, plan, by, clock.instant()); // validates the plan; the owner decides again, this only answers early
-        StartUpgrade start = new StartUpgrade(id, UUID.randomUUID().toString(), clock.instant(), plan, by);
+        Decision started = saga.start(id, plan, user.getName(), clock.instant()); // validates the plan; the owner decides again
+        StartUpgrade start = new StartUpgrade(id, UUID.randomUUID().toString(), clock.instant(), plan, user.getName());
         int size = MessageCodec.standard().encode(start).length;
         if (size > settings.maxEventBytes()) {
             throw new InvalidPlanException("plan", "it is " + size + " bytes encoded, over the limit of "
                     + settings.maxEventBytes() + " bytes (bluegreen.coordinator.max-event-bytes): shorten it");
+        }
+        BlueOnAws.Facts facts = aws.check(plan);
+        if (!facts.problems().isEmpty()) {
+            throw new InvalidPlanException(facts.problems());
+        }
+        if (dryRun) {
+            return HttpResponse.ok(dryRun(plan, started, facts));
         }
         RequestAnswered answer = gateway.ask(UpgradeKey.of(plan), start.getRequestId(), start);
         return switch (answer.getOutcome()) {
@@ -76,35 +101,70 @@ public class UpgradesController {
         };
     }
 
+    private DryRun dryRun(UpgradePlan plan, Decision started, BlueOnAws.Facts facts) {
+        List<DryRun.Finding> findings = new ArrayList<>();
+        if (!facts.checked()) {
+            findings.add(new DryRun.Finding("warning", "targetVersion", "not checked against AWS "
+                    + "(bluegreen.coordinator.aws-plan-check.enabled is false): the engine upgrade may refuse it"));
+        }
+        UpgradeKey key = UpgradeKey.of(plan);
+        view.all().stream().filter(e -> e.key().equals(key) && e.state() != null && !e.state().isTerminal())
+                .forEach(e -> findings.add(new DryRun.Finding("error", "blue", "upgrade " + e.upgradeId() + " is active on "
+                        + key + " (" + e.phase() + "): a submission would be refused until it ends")));
+        if (plan.getSwitchoverMode() == io.bluegreen.schemas.common.SwitchoverMode.AUTOMATIC) {
+            findings.add(new DryRun.Finding("info", "switchoverMode", "automatic: Blue is fenced and writes move to Green "
+                    + "as soon as the lag gate opens, without an approval"));
+        }
+        List<DryRun.PhaseSteps> phases = PhasePlan.phases(plan).stream()
+                .map(phase -> new DryRun.PhaseSteps(phase.name(), PhasePlan.stages(plan, phase).stream()
+                        .map(Step::recordedName).toList())).toList();
+        boolean valid = findings.stream().noneMatch(f -> f.severity().equals("error"));
+        return new DryRun(valid, key.value(), facts.blueVersion().orElse(null), plan.getTargetVersion(),
+                facts.majorTargets(), phases, findings);
+    }
+
     @Get
+    @Secured(Roles.VIEWER)
     List<UpgradeView> list() {
         return view.all().stream().map(UpgradesController::view)
                 .sorted(Comparator.comparing(UpgradeView::upgradeId)).toList();
     }
 
     @Get("/{id}")
+    @Secured(Roles.VIEWER)
     UpgradeView get(String id) {
         return view(id);
     }
 
+    @Get("/{id}/lag")
+    @Secured(Roles.VIEWER)
+    LagReport lag(String id) {
+        ReadView.Entry entry = entry(id);
+        return LagReport.of(id, entry.phase().name(), entry.state().plan().getLagThresholdBytes(), lags.latest(id));
+    }
+
     @Get("/{id}/events")
+    @Secured(Roles.VIEWER)
     List<TimelineEntry> events(String id) {
         return entry(id).events().stream().map(TimelineEntry::of).toList();
     }
 
     @Post("/{id}/approve")
-    HttpResponse<?> approve(String id, @Body Decide decide) {
-        return decide(id, UserDecision.APPROVE, decide, null);
+    @Secured(Roles.APPROVER)
+    HttpResponse<?> approve(String id, @Body Decide decide, Authentication user) {
+        return decide(id, UserDecision.APPROVE, user, decide.reason());
     }
 
     @Post("/{id}/retry")
-    HttpResponse<?> retry(String id, @Body Decide decide) {
-        return decide(id, UserDecision.RETRY, decide, null);
+    @Secured(Roles.OPERATOR)
+    HttpResponse<?> retry(String id, @Body Decide decide, Authentication user) {
+        return decide(id, UserDecision.RETRY, user, decide.reason());
     }
 
     @Post("/{id}/rollback")
-    HttpResponse<?> rollback(String id, @Body Decide decide) {
-        return decide(id, UserDecision.ROLLBACK, decide, decide.reason() == null ? "requested" : decide.reason());
+    @Secured(Roles.OPERATOR)
+    HttpResponse<?> rollback(String id, @Body Decide decide, Authentication user) {
+        return decide(id, UserDecision.ROLLBACK, user, decide.reason() == null ? "requested" : decide.reason());
     }
 
     /**
@@ -112,18 +172,19 @@ public class UpgradesController {
      * docs/saga.md); the reason is required and kept in the audit trail.
      */
     @Post("/{id}/waive-verification")
-    HttpResponse<?> waiveVerification(String id, @Body Decide decide) {
+    @Secured(Roles.APPROVER)
+    HttpResponse<?> waiveVerification(String id, @Body Decide decide, Authentication user) {
         if (decide.reason() == null || decide.reason().isBlank()) {
             return Problem.of(HttpStatus.BAD_REQUEST, "invalid-request", "A waiver needs a reason (\"reason\": how Green "
                     + "was checked against the fenced Blue); it is kept in the audit trail").response();
         }
-        return decide(id, UserDecision.WAIVE_VERIFICATION, decide, decide.reason());
+        return decide(id, UserDecision.WAIVE_VERIFICATION, user, decide.reason());
     }
 
-    private HttpResponse<?> decide(String id, UserDecision decision, Decide decide, @Nullable String reason) {
+    private HttpResponse<?> decide(String id, UserDecision decision, Authentication user, @Nullable String reason) {
         ReadView.Entry entry = entry(id);
         DecideUpgrade request = new DecideUpgrade(id, UUID.randomUUID().toString(), clock.instant(), decision,
-                decide.who(), reason);
+                user.getName(), reason);
         RequestAnswered answer = gateway.ask(entry.key(), request.getRequestId(), request);
         return answer.getOutcome() == io.bluegreen.schemas.common.RequestOutcome.ACCEPTED ? HttpResponse.ok(view(id))
                 : refusal(answer);
@@ -163,6 +224,11 @@ public class UpgradesController {
     @Error(exception = IllegalArgumentException.class)
     HttpResponse<Problem> invalid(IllegalArgumentException e) {
         return Problem.of(HttpStatus.BAD_REQUEST, "invalid-request", e.getMessage()).response();
+    }
+
+    @Error(exception = BlueOnAws.UnavailableException.class)
+    HttpResponse<Problem> awsUnavailable(BlueOnAws.UnavailableException e) {
+        return Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", e.getMessage()).response();
     }
 
     @Error(exception = RequestGateway.NoAnswerException.class)

@@ -3,6 +3,7 @@ package io.bluegreen.coordinator.messaging;
 import io.bluegreen.coordinator.fleet.CoordinatorLoop;
 import io.bluegreen.coordinator.fleet.FleetSettings;
 import io.bluegreen.coordinator.fleet.KafkaClients;
+import io.bluegreen.coordinator.fleet.LagView;
 import io.bluegreen.coordinator.fleet.ReadView;
 import io.bluegreen.coordinator.fleet.RequestGateway;
 import io.bluegreen.coordinator.saga.Saga;
@@ -96,6 +97,12 @@ public class CoordinatorFactory {
         Gauge.builder("bluegreen.coordinator.partitions.owned", loop, l -> l.ownedPartitions().size())
                 .description("Partitions of the saga's inputs this instance owns").register(meters);
         return loop;
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    LagView lagView(KafkaClients clients, FleetSettings settings, ReadView view) {
+        return new LagView(clients, settings.instanceId()).start(); // after the read view: the topics exist
     }
 
     @Context

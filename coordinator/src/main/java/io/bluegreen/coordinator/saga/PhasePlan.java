@@ -148,6 +148,12 @@ public final class PhasePlan {
                 .map(row -> row.stages().apply(state.plan())).orElse(List.of());
     }
 
+    /** The stages of a forward {@code phase} of this plan, in order (what a dry run shows). */
+    public static List<Step> stages(UpgradePlan plan, UpgradePhase phase) {
+        return TABLE.stream().filter(row -> row.phase() == phase).findFirst()
+                .map(row -> row.stages().apply(plan)).orElse(List.of());
+    }
+
     /** The undo of every step that was dispatched (answered or not), newest first, each undo once. */
     static List<Step> rollbackStages(UpgradeState state) {
         List<StepKey> attempted = new ArrayList<>(state.attempted());

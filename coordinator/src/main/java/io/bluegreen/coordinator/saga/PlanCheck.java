@@ -113,6 +113,36 @@ public final class PlanCheck {
         }
     }
 
+    /** A version Blue's engine version may be upgraded to, as {@code DescribeDBEngineVersions} lists it. */
+    public record UpgradeTarget(String version, boolean majorUpgrade) {
+    }
+
+    /**
+     * The plan's target version against what AWS says Blue's version may be upgraded to: it must be listed, and a
+     * major upgrade.
+     *
+     * @param blueVersion Blue's engine version as AWS describes Blue
+     * @param targets     the valid upgrade targets AWS lists for that version (empty: AWS does not know the version)
+     */
+    public static List<FieldProblem> targetProblems(UpgradePlan plan, String blueVersion, List<UpgradeTarget> targets) {
+        String target = plan.getTargetVersion();
+        String engine = plan.getBlue().getEngine().name().toLowerCase().replace('_', '-');
+        List<String> majors = targets.stream().filter(UpgradeTarget::majorUpgrade).map(UpgradeTarget::version).toList();
+        if (targets.stream().anyMatch(t -> t.version().equals(target) && t.majorUpgrade())) {
+            return List.of();
+        }
+        if (targets.stream().anyMatch(t -> t.version().equals(target))) {
+            return List.of(new FieldProblem("targetVersion", "'" + target + "' is a minor upgrade of Blue's " + blueVersion
+                    + ": a blue/green upgrade goes to a newer major; choose one of " + majors));
+        }
+        if (majors.isEmpty()) {
+            return List.of(new FieldProblem("targetVersion", "AWS lists no major upgrade target for Blue's " + engine + " "
+                    + blueVersion + " in this region: upgrade Blue's minor version first, or check the engine"));
+        }
+        return List.of(new FieldProblem("targetVersion", "'" + target + "' is not an upgrade target of Blue's " + engine + " "
+                + blueVersion + " (DescribeDBEngineVersions): choose one of " + majors));
+    }
+
     private static boolean blank(String value) {
         return value == null || value.isBlank();
     }

@@ -10,6 +10,7 @@ import io.bluegreen.schemas.monitor.ReplicationLagMeasured;
 import io.bluegreen.schemas.serde.AvroMessageDeserializer;
 import io.bluegreen.schemas.serde.AvroMessageSerializer;
 import io.micronaut.context.ApplicationContext;
+import io.bluegreen.coordinator.ApiLogins;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -54,8 +55,8 @@ class FleetIT {
         String group = "fleet-it-" + UUID.randomUUID().toString().substring(0, 6);
         EmbeddedServer first = start(bootstrap, group, "one");
         EmbeddedServer second = start(bootstrap, group, "two");
-        HttpClient one = HttpClient.create(first.getURL());
-        HttpClient two = HttpClient.create(second.getURL());
+        HttpClient one = HttpClient.create(ApiLogins.as(ApiLogins.ADMIN, first.getURL()));
+        HttpClient two = HttpClient.create(ApiLogins.as(ApiLogins.ADMIN, second.getURL()));
         CoordinatorLoop loopOne = first.getApplicationContext().getBean(CoordinatorLoop.class);
         CoordinatorLoop loopTwo = second.getApplicationContext().getBean(CoordinatorLoop.class);
         await("both instances own partitions").atMost(Duration.ofSeconds(60)).until(() ->
@@ -98,10 +99,12 @@ class FleetIT {
     }
 
     private static EmbeddedServer start(String bootstrap, String group, String instance) {
-        return ApplicationContext.run(EmbeddedServer.class, Map.of("kafka.bootstrap.servers", bootstrap,
+        Map<String, Object> config = new java.util.HashMap<>(ApiLogins.properties());
+        config.putAll(Map.of("kafka.bootstrap.servers", bootstrap,
                 "micronaut.server.port", "-1", "bluegreen.topics.partitions", String.valueOf(PARTITIONS),
                 "bluegreen.coordinator.instance-id", instance, "bluegreen.coordinator.group-id", group,
                 "bluegreen.coordinator.transactional-id-prefix", group));
+        return ApplicationContext.run(EmbeddedServer.class, config);
     }
 
     /** Plays the agents (every command answered at once, keyed as the command) and, when asked, the monitor (calm lag). */

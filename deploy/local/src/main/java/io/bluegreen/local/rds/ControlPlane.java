@@ -227,11 +227,27 @@ final class ControlPlane implements AutoCloseable {
                 case "DeleteDBParameterGroup" -> body = deleteGroup(request, false);
                 case "DescribeDBLogFiles" -> describeLogFiles(request, body);
                 case "DownloadDBLogFilePortion" -> downloadLog(request, body);
+                case "DescribeDBEngineVersions" -> describeEngineVersions(request, body);
                 default -> throw RdsFault.invalidAction(action);
             }
             save();
         }
         return Responses.wrap(action, body);
+    }
+
+    // ------------------------------------------------------------------ engine versions
+
+    private void describeEngineVersions(QueryRequest request, Xml body) {
+        List<String> engines = request.optional("Engine").map(e -> List.of(EngineVersion.checkEngine(e)))
+                .orElse(List.of(EngineVersion.POSTGRES, EngineVersion.AURORA));
+        body.open("DBEngineVersions");
+        for (String engine : engines) {
+            for (EngineCatalog.Listed listed : EngineCatalog.list(engine, request.optional("EngineVersion"),
+                    request.optional("DBParameterGroupFamily"))) {
+                Responses.engineVersion(body, listed);
+            }
+        }
+        body.close("DBEngineVersions");
     }
 
     // ------------------------------------------------------------------ clusters

@@ -22,9 +22,10 @@ public record EngineVersion(String text, int major) {
         } catch (NumberFormatException e) {
             throw RdsFault.invalidParameter("Invalid EngineVersion '" + text + "': expected e.g. 16.4 or 17.2");
         }
-        if (!PostgresBinaries.SUPPORTED_MAJORS.contains(major)) {
-            throw RdsFault.invalidParameter("Cannot find version " + text + " for the local engines; available majors: "
-                    + PostgresBinaries.SUPPORTED_MAJORS);
+        if (!PostgresBinaries.SUPPORTED_MAJORS.contains(major) || !EngineCatalog.offers(POSTGRES, text)) {
+            throw RdsFault.invalidCombination("Cannot find version " + text + " for the local engines (majors "
+                    + PostgresBinaries.SUPPORTED_MAJORS + ", minors 1 .. " + EngineCatalog.LATEST_MINOR
+                    + "; DescribeDBEngineVersions lists them)");
         }
         return new EngineVersion(text, major);
     }

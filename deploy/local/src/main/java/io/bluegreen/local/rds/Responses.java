@@ -32,6 +32,28 @@ final class Responses {
         return xml.toString();
     }
 
+    static void engineVersion(Xml xml, EngineCatalog.Listed listed) {
+        xml.open("DBEngineVersion")
+                .element("Engine", listed.engine())
+                .element("EngineVersion", listed.version())
+                .element("DBParameterGroupFamily", listed.family())
+                .element("DBEngineDescription", listed.engine().startsWith("aurora") ? "Aurora (PostgreSQL)" : "PostgreSQL")
+                .element("DBEngineVersionDescription", "PostgreSQL " + listed.version() + "-R1")
+                .element("MajorEngineVersion", Integer.toString(listed.major()))
+                .element("Status", "available")
+                .open("ValidUpgradeTarget");
+        for (EngineCatalog.Target target : listed.targets()) {
+            xml.open("UpgradeTarget")
+                    .element("Engine", target.engine())
+                    .element("EngineVersion", target.version())
+                    .element("Description", "PostgreSQL " + target.version() + "-R1")
+                    .element("AutoUpgrade", false)
+                    .element("IsMajorVersionUpgrade", target.majorUpgrade())
+                    .close("UpgradeTarget");
+        }
+        xml.close("ValidUpgradeTarget").close("DBEngineVersion");
+    }
+
     static void cluster(Xml xml, Model.Cluster c, Integer port, List<Model.Instance> members, String memberGroupStatus) {
         xml.open("DBCluster")
                 .element("AllocatedStorage", 1)

@@ -21,7 +21,7 @@ public final class ServiceChecks {
     /** Configuration that starts a service on the test bed's broker on a random port. */
     public static Map<String, Object> properties() {
         return Map.of("kafka.bootstrap.servers", TestBed.shared().kafka().bootstrapServers(),
-                "micronaut.server.port", -1, "bluegreen.topics.partitions", 3);
+                "micronaut.server.port", -1, "bluegreen.topics.partitions", 3, "bluegreen.coordinator.aws-plan-check.enabled", false);
     }
 
     /**

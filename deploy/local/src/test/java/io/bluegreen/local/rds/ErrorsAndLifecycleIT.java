@@ -67,8 +67,23 @@ class ErrorsAndLifecycleIT {
                     .engine("mysql").masterUsername(Rds.MASTER).masterUserPassword(Rds.PASSWORD)));
             assertCode("InvalidParameterValue", () -> rds.createDBCluster(r -> r.dbClusterIdentifier("c")
                     .engine("aurora-postgresql").masterUsername(Rds.MASTER).masterUserPassword("short")));
-            assertCode("InvalidParameterValue", () -> rds.createDBCluster(r -> r.dbClusterIdentifier("c")
+            assertCode("InvalidParameterCombination", () -> rds.createDBCluster(r -> r.dbClusterIdentifier("c")
                     .engine("aurora-postgresql").engineVersion("15.4").masterUsername(Rds.MASTER).masterUserPassword(Rds.PASSWORD)));
+            assertCode("InvalidParameterCombination", () -> rds.createDBInstance(r -> r.dbInstanceIdentifier("i")
+                    .engine("postgres").engineVersion("17.99").dbInstanceClass("db.t3.medium").allocatedStorage(20)
+                    .masterUsername(Rds.MASTER).masterUserPassword(Rds.PASSWORD)));
+            var listed = rds.describeDBEngineVersions(r -> r.engine("postgres").engineVersion("16.4")).dbEngineVersions();
+            assertEquals(1, listed.size(), "one listing for postgres 16.4");
+            assertEquals("postgres16", listed.get(0).dbParameterGroupFamily());
+            var targets = listed.get(0).validUpgradeTarget();
+            assertTrue(targets.stream().anyMatch(t -> t.engineVersion().equals("17.2") && t.isMajorVersionUpgrade()),
+                    "16.4 may go to 17.2, a major upgrade: " + targets);
+            assertTrue(targets.stream().anyMatch(t -> t.engineVersion().equals("16.5") && !t.isMajorVersionUpgrade()));
+            assertTrue(targets.stream().noneMatch(t -> t.engineVersion().equals("16.3") || t.engineVersion().equals("17.99")));
+            assertTrue(rds.describeDBEngineVersions(r -> r.engine("postgres").engineVersion("17.99")).dbEngineVersions()
+                    .isEmpty(), "an unknown version is not listed");
+            assertEquals("aurora-postgresql17", rds.describeDBEngineVersions(r -> r.engine("aurora-postgresql")
+                    .engineVersion("17.2")).dbEngineVersions().get(0).dbParameterGroupFamily());
             assertCode("MissingParameter", () -> rds.createDBCluster(r -> r.dbClusterIdentifier("c")
                     .engine("aurora-postgresql").masterUserPassword(Rds.PASSWORD)));
             assertCode("MissingParameter", () -> rds.createDBInstance(r -> r.dbInstanceIdentifier("i").engine("postgres")

@@ -1,4 +1,4 @@
-package io.bluegreen.aws.rds;
+package io.bluegreen.runtime.aws;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
