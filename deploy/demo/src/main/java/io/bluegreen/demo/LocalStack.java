@@ -154,6 +154,9 @@ public final class LocalStack implements AutoCloseable {
                 config.put("bluegreen.credentials." + API_CREDENTIALS_REF + ".username", apiUser.name());
                 config.put("bluegreen.credentials." + API_CREDENTIALS_REF + ".password", apiUser.password());
                 config.put("bluegreen.api.users." + API_CREDENTIALS_REF + ".roles", java.util.List.of("viewer", "operator", "approver"));
+                config.put("micronaut.security.reject-not-found", false);
+                config.put("micronaut.security.intercept-url-map", java.util.List.of(
+                        Map.of("pattern", "/openapi/**", "access", java.util.List.of("isAnonymous()"))));
                 config.putAll(overrides);
                 EmbeddedServer services = ApplicationContext.run(EmbeddedServer.class, config);
                 return new LocalStack(kafka, rds, client, services, durableDatabases, apiUser);
@@ -178,6 +181,17 @@ public final class LocalStack implements AutoCloseable {
     /** The API user this stack made for itself: every role (viewer, operator, approver). */
     public ApiUser apiUser() {
         return apiUser;
+    }
+
+    /** The coordinator's URL with a login in its user info (HTTP Basic, as Micronaut's HTTP client sends it). */
+    public URL coordinatorAs(ApiUser user) {
+        URL url = services.getURL();
+        try {
+            return new URL(url.getProtocol() + "://" + user.name() + ":" + user.password() + "@" + url.getHost() + ":"
+                    + url.getPort());
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public URL coordinator() {

@@ -77,7 +77,7 @@ class SwitchoverSafetyIT {
     void start() throws Exception {
         logs = Files.createDirectories(Path.of("target", "safety-it"));
         stack = LocalStack.start(USER, password, Map.of("bluegreen.pg.listener.enabled", false));
-        http = HttpClient.create(stack.coordinator());
+        http = HttpClient.create(stack.coordinatorAs(stack.apiUser()));
         agents.add(startPgAgent("first"));
         stack.rds().createDBInstance(r -> r.dbInstanceIdentifier(BLUE).engine("postgres").engineVersion("16.15")
                 .dbInstanceClass("db.t3.medium").allocatedStorage(20).masterUsername(USER).masterUserPassword(password));
@@ -202,7 +202,7 @@ class SwitchoverSafetyIT {
             assertEquals(Severity.CRITICAL, alert.getSeverity());
             assertTrue(alert.getMessage().contains("public.orders"), alert.getMessage());
 
-            http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + upgradeId + "/retry", Map.of("by", "it")), Map.class);
+            http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + upgradeId + "/retry", Map.of()), Map.class);
             awaitEvent("DataVerificationRecorded", 2);
             awaitPhase("FAILED", Duration.ofMinutes(1));
         }
@@ -261,7 +261,7 @@ class SwitchoverSafetyIT {
     }
 
     private void approve() {
-        http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + upgradeId + "/approve", Map.of("by", "it")), Map.class);
+        http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + upgradeId + "/approve", Map.of()), Map.class);
     }
 
     private void assertBlueTakesWrites() {

@@ -95,7 +95,7 @@ final class BenchmarkRun {
         String phase = "NOT_SUBMITTED";
         String failure = null;
         long upgradeBegan = System.nanoTime();
-        try (HttpClient http = HttpClient.create(stack.coordinator())) {
+        try (HttpClient http = HttpClient.create(stack.coordinatorAs(stack.apiUser()))) {
             try {
                 upgradeId = submit(http, blueId, blue);
             } catch (HttpClientResponseException e) {
@@ -178,7 +178,6 @@ final class BenchmarkRun {
             plan.put("verifyBeforeRepoint", true);
         }
         plan.put("sequenceMargin", 1000);
-        plan.put("requestedBy", "switchover-benchmark");
         Map<?, ?> created = http.toBlocking().retrieve(HttpRequest.POST("/upgrades", plan), Map.class);
         String id = (String) created.get("upgradeId");
         out.printf("  run %d: upgrade %s submitted (%s repoint, %s%s)%n", index, id, options.repoint().planValue(),

@@ -135,8 +135,10 @@ class KillMatrixIT {
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
         int coordinatorPort = FreePorts.next();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String apiPassword = LocalStack.generatedMasterPassword();
         Map<String, String> secrets = Map.of(
                 "BLUEGREEN_CREDENTIALS_" + CREDENTIALS_REF.toUpperCase().replace('-', '_') + "_PASSWORD", password,
+                "BLUEGREEN_CREDENTIALS_KILL_API_PASSWORD", apiPassword,
                 "BLUEGREEN_AWS_SECRET_ACCESS_KEY", secretKey);
         for (Service service : Service.values()) {
             Map<String, String> properties = new LinkedHashMap<>();
@@ -149,6 +151,8 @@ class KillMatrixIT {
             properties.put("kafka.consumers.default.heartbeat.interval.ms", "500");
             properties.put("bluegreen.coordinator.session-timeout", "3s");
             properties.put("bluegreen.credentials." + CREDENTIALS_REF + ".username", USER);
+            properties.put("bluegreen.credentials.kill-api.username", "kill-matrix");
+            properties.put("bluegreen.api.users.kill-api.roles", "viewer,operator,approver");
             properties.put("bluegreen.aws.endpoint-override", emulator.endpoint().toString());
             properties.put("bluegreen.aws.access-key-id", "local");
             properties.put("bluegreen.aws.poll-interval", "300ms");
@@ -165,7 +169,7 @@ class KillMatrixIT {
         // every restart from now on maps the classes the first incarnation loaded
         services.values().forEach(ServiceProcess::writeArchive);
         tail = new EventTail(kafka.bootstrapServers());
-        http = HttpClient.create(new URL("http://127.0.0.1:" + coordinatorPort));
+        http = HttpClient.create(new URL("http://kill-matrix:" + apiPassword + "@127.0.0.1:" + coordinatorPort));
         note("stack up in %d s", seconds(began));
     }
 
@@ -337,7 +341,6 @@ class KillMatrixIT {
         plan.put("switchoverAttempts", 10);
         plan.put("verifyMode", "row_count");
         plan.put("sequenceMargin", 1000);
-        plan.put("requestedBy", "kill-matrix");
         // the coordinator may be down (killed for another upgrade): a repeated request with the same id is safe
         await(upgradeId + " accepted").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions().until(() -> {
@@ -370,9 +373,9 @@ class KillMatrixIT {
                 // waives (this test checks every acknowledged write on Green itself at the end)
                 boolean unverifiable = stops.get(stops.size() - 1).contains("is not held by this pg-agent");
                 String action = unverifiable ? "/waive-verification" : "/retry";
-                Map<String, String> body = unverifiable ? Map.of("by", "kill-matrix", "reason",
+                Map<String, String> body = unverifiable ? Map.of("reason",
                         "Green's drain-point snapshot was lost with a killed pg-agent; the test checks every acknowledged write on Green")
-                        : Map.of("by", "kill-matrix");
+                        : Map.of();
                 try {
                     http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + upgradeId + action, body), Map.class);
                 } catch (RuntimeException coordinatorDownOrRefused) {
