@@ -66,8 +66,10 @@ class MonitorInstancesIT {
         properties.put("bluegreen.monitor.sample-interval", "1s");
         properties.put("bluegreen.credentials.blue.username", blue.superuser());
         properties.put("bluegreen.credentials.blue.password", blue.password());
+        properties.put("bluegreen.credentials.blue.hosts", "127.0.0.1,localhost");
         properties.put("bluegreen.credentials.green.username", green.superuser());
         properties.put("bluegreen.credentials.green.password", green.password());
+        properties.put("bluegreen.credentials.green.hosts", "127.0.0.1,localhost");
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties);
         instances.add(server);
         return server;

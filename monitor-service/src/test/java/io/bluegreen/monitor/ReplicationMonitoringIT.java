@@ -83,8 +83,10 @@ class ReplicationMonitoringIT {
         properties.put("bluegreen.monitor.wal-retention-limit-bytes", Long.toString(1L << 30));
         properties.put("bluegreen.credentials.blue.username", blue.superuser());
         properties.put("bluegreen.credentials.blue.password", blue.password());
+        properties.put("bluegreen.credentials.blue.hosts", "127.0.0.1,localhost");
         properties.put("bluegreen.credentials.green.username", green.superuser());
         properties.put("bluegreen.credentials.green.password", green.password());
+        properties.put("bluegreen.credentials.green.hosts", "127.0.0.1,localhost");
         return ApplicationContext.run(EmbeddedServer.class, properties);
     }
 

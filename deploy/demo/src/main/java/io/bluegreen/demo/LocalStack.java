@@ -32,6 +32,8 @@ public final class LocalStack implements AutoCloseable {
     /** The local RDS endpoint accepts any signature: the key is made up per start, never written down. */
     private static final String SECRET_KEY = java.util.UUID.randomUUID().toString();
     public static final String CREDENTIALS_REF = "demo-admin";
+    /** The hosts the local databases' credentials are bound to: loopback, where the local RDS endpoint runs them. */
+    public static final String LOCAL_HOSTS = "127.0.0.1,localhost";
     /** The credentials reference of the API user the local stack makes for itself (every role). */
     public static final String API_CREDENTIALS_REF = "local-api-admin";
 
@@ -150,6 +152,8 @@ public final class LocalStack implements AutoCloseable {
                 config.put("bluegreen.monitor.sample-interval", "1s");
                 config.put("bluegreen.credentials." + CREDENTIALS_REF + ".username", masterUser);
                 config.put("bluegreen.credentials." + CREDENTIALS_REF + ".password", masterPassword);
+                // the local RDS endpoint's databases all answer on loopback
+                config.put("bluegreen.credentials." + CREDENTIALS_REF + ".hosts", LOCAL_HOSTS);
                 ApiUser apiUser = new ApiUser("local-admin", generatedMasterPassword());
                 config.put("bluegreen.credentials." + API_CREDENTIALS_REF + ".username", apiUser.name());
                 config.put("bluegreen.credentials." + API_CREDENTIALS_REF + ".password", apiUser.password());

@@ -239,6 +239,7 @@ class SwitchoverSafetyIT {
                 "-Dmicronaut.server.port=-1", "-Dbluegreen.topics.partitions=3",
                 "-Dkafka.consumers.default.session.timeout.ms=6000", "-Dkafka.consumers.default.heartbeat.interval.ms=1000",
                 "-Dbluegreen.credentials." + LocalStack.CREDENTIALS_REF + ".username=" + USER,
+                "-Dbluegreen.credentials." + LocalStack.CREDENTIALS_REF + ".hosts=" + LocalStack.LOCAL_HOSTS,
                 "-jar", jar.getAbsolutePath());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(logs.resolve("pg-agent-" + name + ".log").toFile());

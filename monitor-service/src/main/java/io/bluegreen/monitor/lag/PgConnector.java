@@ -29,7 +29,7 @@ public final class PgConnector {
     }
 
     public Connection open(Endpoint endpoint, String database) throws SQLException {
-        Credentials resolved = credentials.resolve(endpoint.credentialsRef());
+        Credentials resolved = credentials.resolveFor(endpoint.credentialsRef(), endpoint.host());
         Properties props = new Properties();
         props.setProperty("user", resolved.username());
         props.setProperty("password", resolved.password());

@@ -109,8 +109,10 @@ public final class MonitorBenchmark {
             properties.put("bluegreen.monitor.schema-interval", schemaInterval.toMillis() + "ms");
             properties.put("bluegreen.credentials.blue.username", blue.superuser());
             properties.put("bluegreen.credentials.blue.password", blue.password());
+            properties.put("bluegreen.credentials.blue.hosts", "127.0.0.1,localhost");
             properties.put("bluegreen.credentials.green.username", green.superuser());
             properties.put("bluegreen.credentials.green.password", green.password());
+            properties.put("bluegreen.credentials.green.hosts", "127.0.0.1,localhost");
             Duration baseline = Duration.parse("PT" + System.getProperty("bench.baseline", "30s").toUpperCase());
             long pgBefore = postgresCpuTicks(blue) + postgresCpuTicks(green);
             // PostgreSQL's own load (autovacuum of N databases, idle workers): a window with no monitor connected

@@ -36,7 +36,7 @@ public final class JdbcReplicationAdmin implements ReplicationAdmin {
     public PgSession open(DatabaseTarget target) throws SQLException {
         ClusterRef cluster = target.getCluster();
         requireEndpoint(cluster, target.getRole().name());
-        Credentials login = resolve(cluster.getCredentialsRef());
+        Credentials login = resolve(cluster.getCredentialsRef(), cluster.getHost());
         Properties props = new Properties();
         props.setProperty("user", login.username());
         props.setProperty("password", login.password());
@@ -66,7 +66,8 @@ public final class JdbcReplicationAdmin implements ReplicationAdmin {
     public String publisherConninfo(DatabaseTarget blue, String replicationCredentialsRef) {
         ClusterRef cluster = blue.getCluster();
         requireEndpoint(cluster, "BLUE");
-        Credentials login = resolve(replicationCredentialsRef != null ? replicationCredentialsRef : cluster.getCredentialsRef());
+        Credentials login = resolve(replicationCredentialsRef != null ? replicationCredentialsRef : cluster.getCredentialsRef(),
+                cluster.getHost());
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("host", cluster.getHost());
         parameters.put("port", Integer.toString(cluster.getPort()));
@@ -83,8 +84,8 @@ public final class JdbcReplicationAdmin implements ReplicationAdmin {
         return secrets.redact(text);
     }
 
-    private Credentials resolve(String reference) {
-        Credentials login = credentials.resolve(reference);
+    private Credentials resolve(String reference, String host) {
+        Credentials login = credentials.resolveFor(reference, host);
         secrets.remember(login.password());
         return login;
     }

@@ -1,6 +1,7 @@
 package io.bluegreen.pg.replication;
 
 import io.bluegreen.schemas.common.FailureReason;
+import io.bluegreen.runtime.credentials.CredentialsNotBoundException;
 import io.bluegreen.runtime.credentials.UnknownCredentialsException;
 
 import java.net.ConnectException;
@@ -39,7 +40,7 @@ public final class SqlErrorClassifier {
             if (t instanceof SocketTimeoutException) {
                 return new ErrorClass(ErrorClass.Kind.RETRYABLE, FailureReason.TIMEOUT, null);
             }
-            if (t instanceof UnknownCredentialsException) {
+            if (t instanceof UnknownCredentialsException || t instanceof CredentialsNotBoundException) {
                 return new ErrorClass(ErrorClass.Kind.PERMANENT, FailureReason.PRECONDITION_FAILED, null);
             }
         }

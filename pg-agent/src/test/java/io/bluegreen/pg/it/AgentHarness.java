@@ -93,8 +93,10 @@ public final class AgentHarness implements AutoCloseable {
         properties.put("bluegreen.pg.retry.max-attempts", "3");
         properties.put("bluegreen.credentials." + BLUE_REF + ".username", blue.superuser());
         properties.put("bluegreen.credentials." + BLUE_REF + ".password", blue.password());
+        properties.put("bluegreen.credentials." + BLUE_REF + ".hosts", "127.0.0.1,localhost");
         properties.put("bluegreen.credentials." + GREEN_REF + ".username", green.superuser());
         properties.put("bluegreen.credentials." + GREEN_REF + ".password", green.password());
+        properties.put("bluegreen.credentials." + GREEN_REF + ".hosts", "127.0.0.1,localhost");
         return properties;
     }
 
@@ -308,5 +310,26 @@ public final class AgentHarness implements AutoCloseable {
     public void close() {
         producer.close(Duration.ofSeconds(5));
         consumer.close(Duration.ofSeconds(5));
+    }
+
+    /** Credentials by reference for a test's own servers, bound to loopback as a configured agent's are. */
+    public static io.bluegreen.runtime.credentials.CredentialsResolver onLoopback(
+            java.util.function.Function<String, io.bluegreen.runtime.credentials.Credentials> byReference) {
+        io.bluegreen.runtime.credentials.HostBinding loopback =
+                new io.bluegreen.runtime.credentials.HostBinding(List.of("127.0.0.1", "localhost"));
+        return new io.bluegreen.runtime.credentials.CredentialsResolver() {
+            @Override
+            public io.bluegreen.runtime.credentials.Credentials resolve(String reference) {
+                return byReference.apply(reference);
+            }
+
+            @Override
+            public io.bluegreen.runtime.credentials.Credentials resolveFor(String reference, String host) {
+                if (!loopback.allows(host)) {
+                    throw new io.bluegreen.runtime.credentials.CredentialsNotBoundException(reference, host, loopback);
+                }
+                return byReference.apply(reference);
+            }
+        };
     }
 }

@@ -58,9 +58,9 @@ class DrainMethodsBenchmark {
         for (LocalPostgres server : List.of(blueServer, greenServer)) {
             sql(server, DB, "CREATE TABLE t (id bigserial PRIMARY KEY, note text)");
         }
-        ReplicationAdmin admin = new JdbcReplicationAdmin(ref -> ref.equals(AgentHarness.BLUE_REF)
+        ReplicationAdmin admin = new JdbcReplicationAdmin(AgentHarness.onLoopback(ref -> ref.equals(AgentHarness.BLUE_REF)
                 ? new Credentials(blueServer.superuser(), blueServer.password())
-                : new Credentials(greenServer.superuser(), greenServer.password()), new Secrets(),
+                : new Credentials(greenServer.superuser(), greenServer.password())), new Secrets(),
                 new JdbcReplicationAdmin.Settings("bluegreen-bench", "prefer", 10));
         DatabaseTarget blue = AgentHarness.blue(DB);
         DatabaseTarget green = AgentHarness.green(DB);

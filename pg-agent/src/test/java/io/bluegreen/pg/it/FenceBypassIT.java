@@ -112,9 +112,9 @@ class FenceBypassIT implements TestPropertyProvider {
         sql(greenServer, DB, LATE_TABLE);
         agent = new AgentHarness();
         agent.replicate(DB, false);
-        admin = new JdbcReplicationAdmin(ref -> ref.equals(AgentHarness.BLUE_REF)
+        admin = new JdbcReplicationAdmin(AgentHarness.onLoopback(ref -> ref.equals(AgentHarness.BLUE_REF)
                 ? new Credentials(blueServer.superuser(), blueServer.password())
-                : new Credentials(greenServer.superuser(), greenServer.password()), new Secrets(),
+                : new Credentials(greenServer.superuser(), greenServer.password())), new Secrets(),
                 new JdbcReplicationAdmin.Settings("bluegreen-fence-test", "prefer", 10));
         writer = CompletableFuture.runAsync(this::write);
         await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 50);

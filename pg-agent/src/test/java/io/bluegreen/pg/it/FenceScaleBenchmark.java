@@ -66,9 +66,9 @@ class FenceScaleBenchmark {
         String loadBefore = load();
         try (LocalPostgres blueServer = durable(16, "fence-bench-blue");
              LocalPostgres greenServer = durable(17, "fence-bench-green")) {
-            ReplicationAdmin admin = new JdbcReplicationAdmin(ref -> ref.equals("blue")
+            ReplicationAdmin admin = new JdbcReplicationAdmin(AgentHarness.onLoopback(ref -> ref.equals("blue")
                     ? new Credentials(blueServer.superuser(), blueServer.password())
-                    : new Credentials(greenServer.superuser(), greenServer.password()), new Secrets(),
+                    : new Credentials(greenServer.superuser(), greenServer.password())), new Secrets(),
                     new JdbcReplicationAdmin.Settings("bluegreen-fence-bench", "prefer", 10));
             List<String> lines = new ArrayList<>();
             for (int tables : new int[]{10, 1_000}) {

@@ -80,9 +80,9 @@ class GuardrailsIT {
                     "CREATE TABLE events (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
                     "CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')");
         }
-        ReplicationAdmin admin = new JdbcReplicationAdmin(ref -> ref.equals(AgentHarness.BLUE_REF)
+        ReplicationAdmin admin = new JdbcReplicationAdmin(AgentHarness.onLoopback(ref -> ref.equals(AgentHarness.BLUE_REF)
                 ? new Credentials(blueServer.superuser(), blueServer.password())
-                : new Credentials(greenServer.superuser(), greenServer.password()), new Secrets(),
+                : new Credentials(greenServer.superuser(), greenServer.password())), new Secrets(),
                 new JdbcReplicationAdmin.Settings("bluegreen-guardrails-it", "prefer", 10));
         DatabaseTarget blueTarget = AgentHarness.target(blueServer, AgentHarness.BLUE_REF, DB, Role.BLUE);
         DatabaseTarget greenTarget = AgentHarness.target(greenServer, AgentHarness.GREEN_REF, DB, Role.GREEN);

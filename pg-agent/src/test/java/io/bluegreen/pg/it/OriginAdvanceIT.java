@@ -56,8 +56,10 @@ class OriginAdvanceIT implements TestPropertyProvider {
         Map<String, String> properties = AgentHarness.agentProperties();
         properties.put("bluegreen.credentials.replicator.username", "bg_replicator");
         properties.put("bluegreen.credentials.replicator.password", REPLICATOR_PASSWORD);
+        properties.put("bluegreen.credentials.replicator.hosts", "127.0.0.1,localhost");
         properties.put("bluegreen.credentials.wrong.username", "bg_replicator");
         properties.put("bluegreen.credentials.wrong.password", WRONG_PASSWORD);
+        properties.put("bluegreen.credentials.wrong.hosts", "127.0.0.1,localhost");
         return properties;
     }
 

@@ -48,6 +48,7 @@ class PreflightIT implements TestPropertyProvider {
         Map<String, String> properties = AgentHarness.agentProperties();
         properties.put("bluegreen.credentials.replica-only.username", replicaOnly.superuser());
         properties.put("bluegreen.credentials.replica-only.password", replicaOnly.password());
+        properties.put("bluegreen.credentials.replica-only.hosts", "127.0.0.1,localhost");
         return properties;
     }
 
@@ -115,6 +116,17 @@ class PreflightIT implements TestPropertyProvider {
         assertEquals(Severity.ERROR, versions.getSeverity());
         assertTrue(versions.getMessage().contains("a downgrade"), versions.getMessage());
         assertEquals(Severity.ERROR, only(agent.send(preflight(AgentHarness.blue(DB).getCluster(), 16)), "versions").getSeverity());
+    }
+
+    @Test
+    void credentialsAreNotSentToAHostTheyAreNotBoundTo() {
+        ClusterRef elsewhere = new ClusterRef("elsewhere", null, Engine.POSTGRES, "db.attacker.example", 5432,
+                AgentHarness.blue(DB).getCluster().getCredentialsRef());
+        io.bluegreen.schemas.result.StepFailed refused = agent.send(preflight(elsewhere, 17));
+        assertEquals(io.bluegreen.schemas.common.FailureReason.PRECONDITION_FAILED, refused.getReason());
+        assertFalse(refused.getRetryable(), "a binding does not change by retrying");
+        assertTrue(refused.getMessage().contains("may not be sent to host 'db.attacker.example'")
+                && refused.getMessage().contains(".hosts"), refused.getMessage());
     }
 
     @Test

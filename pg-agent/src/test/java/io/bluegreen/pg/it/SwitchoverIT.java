@@ -78,6 +78,7 @@ class SwitchoverIT implements TestPropertyProvider {
         Map<String, String> properties = AgentHarness.agentProperties();
         properties.put("bluegreen.credentials." + STOPPED_GREEN_REF + ".username", stoppedGreen.superuser());
         properties.put("bluegreen.credentials." + STOPPED_GREEN_REF + ".password", stoppedGreen.password());
+        properties.put("bluegreen.credentials." + STOPPED_GREEN_REF + ".hosts", "127.0.0.1,localhost");
         return properties;
     }
 

@@ -151,6 +151,7 @@ class KillMatrixIT {
             properties.put("kafka.consumers.default.heartbeat.interval.ms", "500");
             properties.put("bluegreen.coordinator.session-timeout", "3s");
             properties.put("bluegreen.credentials." + CREDENTIALS_REF + ".username", USER);
+            properties.put("bluegreen.credentials." + CREDENTIALS_REF + ".hosts", LocalStack.LOCAL_HOSTS);
             properties.put("bluegreen.credentials.kill-api.username", "kill-matrix");
             properties.put("bluegreen.api.users.kill-api.roles", "viewer,operator,approver");
             properties.put("bluegreen.aws.endpoint-override", emulator.endpoint().toString());

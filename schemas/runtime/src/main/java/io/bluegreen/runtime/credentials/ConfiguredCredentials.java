@@ -6,7 +6,8 @@ import jakarta.inject.Singleton;
 /**
  * Local-mode credentials from configuration: {@code bluegreen.credentials.<ref>.username} and
  * {@code bluegreen.credentials.<ref>.password} (environment variables work too, e.g.
- * {@code BLUEGREEN_CREDENTIALS_BLUE_PASSWORD}). Production replaces this bean with a Secrets Manager resolver
+ * {@code BLUEGREEN_CREDENTIALS_BLUE_PASSWORD}), and the hosts they may be sent to,
+ * {@code bluegreen.credentials.<ref>.hosts} (names, addresses or {@code *} patterns; see {@link HostBinding}). Production replaces this bean with a Secrets Manager resolver
  * ({@code @Replaces(ConfiguredCredentials.class)}).
  */
 @Singleton
@@ -28,5 +29,16 @@ public class ConfiguredCredentials implements CredentialsResolver {
                     + "password in the service configuration");
         }
         return new Credentials(username, password);
+    }
+
+    @Override
+    public Credentials resolveFor(String reference, String host) {
+        Credentials credentials = resolve(reference);
+        HostBinding binding = new HostBinding(environment.getProperty("bluegreen.credentials." + reference + ".hosts",
+                io.micronaut.core.type.Argument.listOf(String.class)).orElse(java.util.List.of()));
+        if (!binding.allows(host)) {
+            throw new CredentialsNotBoundException(reference, host, binding);
+        }
+        return credentials;
     }
 }
