@@ -4,6 +4,7 @@ import io.bluegreen.coordinator.saga.AgentAnswers;
 import io.bluegreen.local.testbed.TestBed;
 import io.bluegreen.local.testbed.WithTestBed;
 import io.bluegreen.schemas.Topics;
+import io.bluegreen.schemas.command.pg.RunPreflight;
 import io.bluegreen.schemas.command.pg.RunSwitchover;
 import io.bluegreen.schemas.command.pg.VerifyData;
 import io.bluegreen.schemas.common.FailureReason;
@@ -90,10 +91,14 @@ class CoordinatorIT {
 
     /** Answers commands of this upgrade until one matches {@code stopAt} (which is returned unanswered). */
     private SpecificRecord playAgents(String upgradeId, Predicate<SpecificRecord> stopAt) {
+        return playAgents(c -> upgradeId.equals(upgradeOf(c)), stopAt);
+    }
+
+    private SpecificRecord playAgents(Predicate<SpecificRecord> ours, Predicate<SpecificRecord> stopAt) {
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
             for (ConsumerRecord<String, SpecificRecord> record : commands.poll(Duration.ofMillis(200))) {
-                if (!upgradeId.equals(upgradeOf(record.value()))) {
+                if (!ours.test(record.value())) {
                     continue;
                 }
                 if (stopAt.test(record.value())) {
@@ -102,7 +107,7 @@ class CoordinatorIT {
                 answer(record.key(), record.value());
             }
         }
-        throw new AssertionError("the coordinator sent no matching command for " + upgradeId);
+        throw new AssertionError("the coordinator sent no matching command");
     }
 
     private static String upgradeOf(SpecificRecord message) {
@@ -322,7 +327,13 @@ class CoordinatorIT {
         Map<String, Object> plan = Map.of("upgradeId", id, "blue", Map.of("identifier", "dry-blue", "region", "eu-west-1",
                         "engine", "postgres", "host", "127.0.0.1", "port", 5432, "credentialsRef", "orders-admin"),
                 "targetVersion", "17.9", "databases", List.of("app", "billing"), "switchoverMode", "automatic");
-        Map<?, ?> dry = http.toBlocking().retrieve(HttpRequest.POST("/upgrades?dryRun=true", plan), Map.class);
+        java.util.concurrent.CompletableFuture<Map> asked = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> http.toBlocking().retrieve(HttpRequest.POST("/upgrades?dryRun=true", plan), Map.class));
+        // the dry run's preflight goes to the pg-agents like an upgrade's, under an id that is no upgrade's
+        SpecificRecord preflight = playAgents(c -> upgradeOf(c).startsWith("dry-run-"), c -> c instanceof RunPreflight);
+        answer("dry-blue", preflight);
+        producer.flush();
+        Map<?, ?> dry = asked.join();
         assertEquals(true, dry.get("valid"), dry.toString());
         List<?> phases = (List<?>) dry.get("phases");
         assertEquals("PREFLIGHT", ((Map<?, ?>) phases.get(0)).get("phase"));

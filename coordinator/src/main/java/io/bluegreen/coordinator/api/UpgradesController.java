@@ -2,7 +2,11 @@ package io.bluegreen.coordinator.api;
 
 import io.bluegreen.coordinator.fleet.FleetSettings;
 import io.bluegreen.coordinator.fleet.LagView;
+import io.bluegreen.coordinator.fleet.PreflightProbe;
+import io.bluegreen.coordinator.saga.Commands;
 import io.bluegreen.coordinator.saga.Decision;
+import io.bluegreen.coordinator.saga.UpgradeState;
+import io.bluegreen.schemas.common.PreflightFinding;
 import io.bluegreen.coordinator.saga.PhasePlan;
 import io.bluegreen.coordinator.saga.Step;
 import io.bluegreen.coordinator.security.Roles;
@@ -53,10 +57,12 @@ public class UpgradesController {
     private final ObjectMapper json;
     private final LagView lags;
     private final BlueOnAws aws;
+    private final PreflightProbe probe;
 
     public UpgradesController(ReadView view, LagView lags, RequestGateway gateway, Saga saga, FleetSettings settings,
-                              ObjectMapper json, BlueOnAws aws) {
+                              ObjectMapper json, BlueOnAws aws, PreflightProbe probe) {
         this.json = json;
+        this.probe = probe;
         this.lags = lags;
         this.aws = aws;
         this.view = view;
@@ -76,7 +82,11 @@ public class UpgradesController {
     HttpResponse<?> submit(@Body String body, @QueryValue(defaultValue = "false") boolean dryRun,
                            Authentication user) {
         PlanRequest request = PlanBody.read(json, body);
-        String id = request.upgradeId() == null || request.upgradeId().isBlank()
+        if (PreflightProbe.isProbe(request.upgradeId())) {
+            throw new InvalidPlanException("upgradeId", "ids starting with " + PreflightProbe.PREFIX + " are the dry runs' "
+                    + "own: choose another");
+        }
+        String id = dryRun ? PreflightProbe.newId() : request.upgradeId() == null || request.upgradeId().isBlank()
                 ? "upg-" + UUID.randomUUID().toString().substring(0, 8) : request.upgradeId();
         UpgradePlan plan = request.toPlan();
         Decision started = saga.start(id, plan, user.getName(), clock.instant()); // validates the plan; the owner decides again
@@ -115,12 +125,34 @@ public class UpgradesController {
             findings.add(new DryRun.Finding("info", "switchoverMode", "automatic: Blue is fenced and writes move to Green "
                     + "as soon as the lag gate opens, without an approval"));
         }
+        preflight(plan, started).forEach(findings::add);
         List<DryRun.PhaseSteps> phases = PhasePlan.phases(plan).stream()
                 .map(phase -> new DryRun.PhaseSteps(phase.name(), PhasePlan.stages(plan, phase).stream()
                         .map(Step::recordedName).toList())).toList();
         boolean valid = findings.stream().noneMatch(f -> f.severity().equals("error"));
         return new DryRun(valid, key.value(), facts.blueVersion().orElse(null), plan.getTargetVersion(),
                 facts.majorTargets(), phases, findings);
+    }
+
+    /** The preflight an upgrade of this plan would start with, run now against Blue (read-only) by a pg-agent. */
+    private List<DryRun.Finding> preflight(UpgradePlan plan, Decision started) {
+        UpgradeState state = null;
+        for (var event : started.events()) {
+            state = UpgradeState.apply(state, event);
+        }
+        PreflightProbe.Outcome outcome = probe.run(UpgradeKey.of(plan), Commands.build(state, Step.RUN_PREFLIGHT, null,
+                UUID.randomUUID().toString(), 1, clock.instant()));
+        if (outcome.completed().isEmpty()) {
+            return List.of(new DryRun.Finding("error", "preflight", "not run: " + outcome.failure().orElse("no answer")));
+        }
+        List<DryRun.Finding> findings = new ArrayList<>();
+        for (PreflightFinding f : outcome.completed().get().getFindings()) {
+            String subject = "preflight." + f.getCheck() + (f.getDatabase() == null ? "" : " (" + f.getDatabase() + ")");
+            String subjects = f.getSubjects() == null || f.getSubjects().isEmpty() ? "" : " " + f.getSubjects();
+            findings.add(new DryRun.Finding(f.getSeverity().name().toLowerCase(java.util.Locale.ROOT), subject,
+                    f.getMessage() + subjects));
+        }
+        return findings;
     }
 
     @Get

@@ -398,7 +398,7 @@ final class OwnedPartition implements AutoCloseable {
     private void result(ConsumerRecord<byte[], byte[]> record, String upgradeId, SpecificRecord result) {
         Live upgrade = live.get(upgradeId);
         if (upgrade == null) {
-            if (!known.contains(upgradeId)) {
+            if (!known.contains(upgradeId) && !PreflightProbe.isProbe(upgradeId)) {
                 LOG.error("{} for unknown upgrade {} at {}-{}@{}; sent to {}", result.getSchema().getName(), upgradeId,
                         record.topic(), record.partition(), record.offset(), Topics.DEAD_LETTER);
                 producer.send(DeadLetters.of(record, DeadLetterReason.UNKNOWN_UPGRADE, null, "bluegreen-coordinator"));

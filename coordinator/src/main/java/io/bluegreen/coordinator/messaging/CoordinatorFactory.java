@@ -4,6 +4,7 @@ import io.bluegreen.coordinator.fleet.CoordinatorLoop;
 import io.bluegreen.coordinator.fleet.FleetSettings;
 import io.bluegreen.coordinator.fleet.KafkaClients;
 import io.bluegreen.coordinator.fleet.LagView;
+import io.bluegreen.coordinator.fleet.PreflightProbe;
 import io.bluegreen.coordinator.fleet.ReadView;
 import io.bluegreen.coordinator.fleet.RequestGateway;
 import io.bluegreen.coordinator.saga.Saga;
@@ -103,6 +104,13 @@ public class CoordinatorFactory {
     @Bean(preDestroy = "close")
     LagView lagView(KafkaClients clients, FleetSettings settings, ReadView view) {
         return new LagView(clients, settings.instanceId()).start(); // after the read view: the topics exist
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    PreflightProbe preflightProbe(KafkaClients clients, FleetSettings settings,
+                                  @Value("${bluegreen.coordinator.dry-run-preflight-timeout:30s}") Duration timeout) {
+        return new PreflightProbe(clients, settings.instanceId(), timeout);
     }
 
     @Context
