@@ -1,10 +1,9 @@
 package io.bluegreen.demo;
 
-import java.time.Duration;
-
 /**
- * Runs one whole upgrade on the embedded local stack and exits 0 when it is proven (completed, every write on
- * Green, sequences work), 1 otherwise. {@code mvn -B -Pdemo -DskipTests -pl deploy/demo -am verify}.
+ * Rehearses one whole upgrade on the embedded local stack with the demo's own schema and workload
+ * ({@link DemoOptions#defaults()}) and exits 0 when it is proven ({@link DemoRun.Report#proven()}), 1 otherwise, 2
+ * when an option cannot be run. {@code mvn -B -Pdemo -DskipTests -pl deploy/demo -am verify}.
  */
 public final class LocalUpgradeDemo {
 
@@ -12,12 +11,14 @@ public final class LocalUpgradeDemo {
     }
 
     public static void main(String[] args) throws Exception {
-        DemoRun.Report report = new DemoRun(System.out, Duration.ofMinutes(10), LocalStack.generatedMasterPassword()).run();
-        System.out.println();
-        System.out.println("  time per phase:");
-        DemoRun.lines(report.phases()).forEach(line -> System.out.println("    " + line));
-        System.out.println(report.proven() ? "  PROVEN: the upgrade completed and lost nothing"
-                : "  NOT PROVEN: " + (report.failure() == null ? "see above" : report.failure()));
+        DemoRun.Report report;
+        try {
+            report = new DemoRun(System.out, DemoOptions.defaults()).run();
+        } catch (IllegalArgumentException e) {
+            System.err.println("bluegreen rehearsal: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         System.exit(report.proven() ? 0 : 1);
     }
 }
