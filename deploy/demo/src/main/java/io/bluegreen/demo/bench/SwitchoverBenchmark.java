@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
  * write-unavailable window, failed write attempts, acknowledged writes lost and duplicated on Green, and the parts
  * of the window. Exit 0 only when every upgrade completed with 0 lost and 0 duplicated; 2 on a bad command line.
  *
- * <pre>mvn -B -Pbench -DskipTests -pl deploy/demo -am verify -Dbench.args="--runs 5 --rate 500 --repoint event"</pre>
+ * <pre>./bluegreen bench switchover --runs 5 --rate 500 --repoint event</pre>
  *
- * With {@code --output json} stdout holds exactly one JSON object; progress and logs go to stderr. (Through Maven,
- * its own output surrounds it: {@code --json-file PATH} writes the same object to a file.)
+ * With {@code --output json} stdout holds exactly one JSON object; progress and logs go to stderr ({@code --json-file
+ * PATH} writes the same object to a file).
  */
 public final class SwitchoverBenchmark {
 
@@ -31,13 +31,20 @@ public final class SwitchoverBenchmark {
     }
 
     public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the benchmark the command line asks for and returns its exit code: 0 when every target holds, 1 otherwise,
+     * 2 on a bad command line. With {@code --output json} it sends {@code System.out} to stderr for the run.
+     */
+    public static int run(String... args) {
         BenchmarkOptions options;
         try {
             options = BenchmarkOptions.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         }
         PrintStream stdout = System.out;
         if (options.json()) {
@@ -62,7 +69,8 @@ public final class SwitchoverBenchmark {
             exit = 1;
         }
         stdout.flush();
-        System.exit(exit);
+        System.setOut(stdout);
+        return exit;
     }
 
     static BenchmarkReport run(BenchmarkOptions options, PrintStream progress) throws Exception {

@@ -13,8 +13,7 @@ import java.nio.file.Files;
  * received (p50 / p99 / max), the surviving coordinator's live heap per upgrade, the takeover time, duplicate commands
  * and the machine's load, each against its target. Exit 0 only when every target holds; 2 on a bad command line.
  *
- * <pre>mvn -B -Pbench -DskipTests -pl deploy/demo -am verify -Dbench.main=io.bluegreen.demo.fleet.FleetBenchmark \
- *     -Dbench.args="--upgrades 10000"</pre>
+ * <pre>./bluegreen bench fleet --upgrades 10000</pre>
  *
  * With {@code --output json} stdout holds exactly one JSON object; progress goes to stderr ({@code --json-file PATH}
  * writes the same object to a file).
@@ -25,13 +24,20 @@ public final class FleetBenchmark {
     }
 
     public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the benchmark the command line asks for and returns its exit code: 0 when every target holds, 1 otherwise,
+     * 2 on a bad command line. With {@code --output json} it sends {@code System.out} to stderr for the run.
+     */
+    public static int run(String... args) {
         FleetOptions options;
         try {
             options = FleetOptions.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         }
         PrintStream stdout = System.out;
         if (options.json()) {
@@ -56,6 +62,7 @@ public final class FleetBenchmark {
             exit = 1;
         }
         stdout.flush();
-        System.exit(exit);
+        System.setOut(stdout);
+        return exit;
     }
 }
