@@ -55,6 +55,10 @@ class OpenApiIT {
             assertTrue(served.containsAll(List.of("POST /upgrades", "GET /upgrades/{id}", "POST /upgrades/{id}/approve",
                     "POST /upgrades/{id}/waive-verification")), served.toString());
             assertEquals(served, documented, "every route of the API is documented, and nothing else");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> schemes = (Map<String, Object>) ((Map<String, Object>) document.get("components"))
+                    .get("securitySchemes");
+            assertEquals(Map.of("type", "http", "scheme", "basic"), schemes.get("basic"), "the login is documented");
         }
     }
 }

@@ -31,6 +31,8 @@ public final class LagView implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LagView.class);
     /** How far back the tail starts: a sample older than this says nothing about now. */
     static final Duration LOOK_BACK = Duration.ofMinutes(5);
+    /** How long a database's last sample is kept: an upgrade that stopped replicating is forgotten after this. */
+    static final Duration KEPT = Duration.ofHours(1);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final MessageCodec codec = MessageCodec.standard();
@@ -68,16 +70,22 @@ public final class LagView implements AutoCloseable {
         return new TreeMap<>(Optional.ofNullable(latest.get(upgradeId)).orElse(Map.of()));
     }
 
-    /** Forgets an upgrade that has ended. */
-    public void forget(String upgradeId) {
-        latest.remove(upgradeId);
+    /** Forgets the upgrades whose every sample is older than {@code before}: they stopped replicating. */
+    void prune(Instant before) {
+        latest.values().forEach(samples -> samples.values().removeIf(s -> s.getOccurredAt().isBefore(before)));
+        latest.values().removeIf(Map::isEmpty);
     }
 
     private void run() {
+        long nextPrune = System.nanoTime();
         try {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     take(record);
+                }
+                if (System.nanoTime() > nextPrune) {
+                    prune(Instant.now().minus(KEPT));
+                    nextPrune = System.nanoTime() + Duration.ofMinutes(1).toNanos();
                 }
             }
         } catch (WakeupException e) {

@@ -26,7 +26,10 @@ public final class PlanCheck {
     }
 
     static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
-    static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}");
+    /** The regions the AWS SDK knows (its endpoint metadata), global pseudo-regions left out. */
+    static final Set<String> REGIONS = software.amazon.awssdk.regions.Region.regions().stream()
+            .filter(r -> !r.isGlobalRegion()).map(software.amazon.awssdk.regions.Region::id)
+            .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     static final Pattern VERSION = Pattern.compile("(\\d{1,3})(\\.\\d{1,3})?");
     static final long MAX_LAG_THRESHOLD_BYTES = 64L << 30;
     static final long MAX_HOLD_MS = Duration.ofHours(24).toMillis();
@@ -44,8 +47,9 @@ public final class PlanCheck {
         }
         if (blank(blue.getRegion())) {
             problems.add(new FieldProblem("blue.region", "required: the AWS region Blue runs in, such as eu-west-1"));
-        } else if (!REGION.matcher(blue.getRegion()).matches()) {
-            problems.add(new FieldProblem("blue.region", "'" + blue.getRegion() + "' is not an AWS region such as eu-west-1"));
+        } else if (!REGIONS.contains(blue.getRegion())) {
+            problems.add(new FieldProblem("blue.region", "'" + blue.getRegion() + "' is not a region AWS lists (such as "
+                    + "eu-west-1, us-east-1); the regions known here: " + REGIONS));
         }
         if (blank(blue.getHost())) {
             problems.add(new FieldProblem("blue.host", "required: Blue's writer endpoint (the agents connect to it from "

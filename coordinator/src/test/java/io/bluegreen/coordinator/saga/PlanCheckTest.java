@@ -52,7 +52,7 @@ class PlanCheckTest {
                 "databases[2]", "holdDurationMs", "lagThresholdBytes", "sequenceMargin", "switchoverTimeoutMs",
                 "targetVersion"), problems.keySet().stream().sorted().toList(), problems.toString());
         assertTrue(problems.get("blue.identifier").contains("required for engine postgres"), problems.get("blue.identifier"));
-        assertTrue(problems.get("blue.region").contains("'europe' is not an AWS region"), problems.get("blue.region"));
+        assertTrue(problems.get("blue.region").contains("'europe' is not a region AWS lists"), problems.get("blue.region"));
         assertTrue(problems.get("databases[1]").contains("listed twice"), problems.get("databases[1]"));
         assertTrue(problems.get("databases[2]").contains("is not a database name"), problems.get("databases[2]"));
         assertTrue(problems.get("targetVersion").contains("not a higher major than Blue's 16.4"), problems.get("targetVersion"));
@@ -65,6 +65,29 @@ class PlanCheckTest {
                 .contains("10 or later"));
         assertTrue(problems(plan().setDatabases(List.of()).build()).get("databases").contains("empty"));
         assertEquals(Map.of(), problems(plan().setTargetVersion("17").setSourceVersion(null).build()), "a bare major is a version");
+    }
+
+    @Test
+    void aRegionMustBeOneAwsLists() {
+        UpgradePlan.Builder nowhere = plan();
+        blue(nowhere, b -> b.setRegion("eu-nowhere-9"));
+        assertTrue(problems(nowhere.build()).get("blue.region").contains("'eu-nowhere-9' is not a region AWS lists"));
+        UpgradePlan.Builder frankfurt = plan();
+        blue(frankfurt, b -> b.setRegion("eu-central-1"));
+        assertEquals(Map.of(), problems(frankfurt.build()));
+    }
+
+    @Test
+    void theTargetMustBeAMajorUpgradeAwsListsForBluesVersion() {
+        List<PlanCheck.UpgradeTarget> targets = List.of(new PlanCheck.UpgradeTarget("16.5", false),
+                new PlanCheck.UpgradeTarget("17.2", true), new PlanCheck.UpgradeTarget("17.4", true));
+        assertEquals(List.of(), PlanCheck.targetProblems(plan().setTargetVersion("17.4").build(), "16.4", targets));
+        assertTrue(PlanCheck.targetProblems(plan().setTargetVersion("17.99").build(), "16.4", targets).get(0).problem()
+                .contains("not an upgrade target of Blue's postgres 16.4 (DescribeDBEngineVersions): choose one of [17.2, 17.4]"));
+        assertTrue(PlanCheck.targetProblems(plan().setTargetVersion("16.5").build(), "16.4", targets).get(0).problem()
+                .contains("a minor upgrade"));
+        assertTrue(PlanCheck.targetProblems(plan().setTargetVersion("17.2").build(), "16.99", List.of()).get(0).problem()
+                .contains("AWS lists no major upgrade target for Blue's postgres 16.99"));
     }
 
     @Test
