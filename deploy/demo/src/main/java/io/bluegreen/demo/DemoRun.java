@@ -194,11 +194,14 @@ public final class DemoRun {
         try (LocalStack stack = LocalStack.start(USER, password)) {
             out.printf(Locale.ROOT, "  stack up in %.1f s; coordinator at %s%n", seconds(began), stack.coordinator());
             RdsClient rds = stack.rds();
+            long creating = System.nanoTime();
             Endpoint blue = createBlue(rds);
+            double created = seconds(creating);
             prepareDatabases(blue, schema);
             String blueVersion = query(blue, options.databases().get(0), "SHOW server_version");
-            out.printf(Locale.ROOT, "  Blue %s: PostgreSQL %s at %s:%d; databases %s with %s; workload: %s, %d clients, %s%n",
-                    BLUE, blueVersion, blue.host(), blue.port(), options.databases(),
+            out.printf(Locale.ROOT, "  Blue %s: PostgreSQL %s at %s:%d (created in %.1f s, filled in %.1f s); databases %s"
+                    + " with %s; workload: %s, %d clients, %s%n", BLUE, blueVersion, blue.host(), blue.port(), created,
+                    seconds(creating) - created, options.databases(),
                     schema == null ? "the demo's schema" : "the schema of " + options.schema(),
                     options.workload() == null ? "the demo's" : options.workload().toString(), options.clients(),
                     options.rate() == 0 ? "as fast as answered" : options.rate() + " statements/s");
@@ -225,7 +228,7 @@ public final class DemoRun {
             id = String.valueOf(api.submit(plan(blue)).get("upgradeId"));
             out.printf(Locale.ROOT, "  submitted upgrade %s: %s %s -> %s, %s strategy, automatic switchover, rename repoint%n",
                     id, BLUE, blueVersion, TARGET_VERSION, options.strategy());
-            last = watch(api, id, blue, clients, handover);
+            last = watch(api, id, clients, handover);
         } catch (RuntimeException e) {
             failure = e.getMessage();
         }
@@ -236,6 +239,7 @@ public final class DemoRun {
         } else if (failure == null && !completed) {
             failure = "the upgrade stopped in " + phase + ": " + last.get("lastFailure");
         }
+        long proving = System.nanoTime();
         Endpoint answering = null;
         if (completed) {
             answering = awaitGreenWrite(rds, blue, clients);
@@ -271,6 +275,7 @@ public final class DemoRun {
                 failure = failure == null ? "the audit trail could not be read: " + e.getMessage() : failure;
             }
         }
+        out.printf(Locale.ROOT, "  checked in %.1f s%n", seconds(proving));
         String greenVersion = proof.greenVersion != null ? proof.greenVersion
                 : last.get("green") instanceof Map<?, ?> green && green.get("engineVersion") != null
                 ? String.valueOf(green.get("engineVersion")) : null;
@@ -281,6 +286,8 @@ public final class DemoRun {
         out.println();
         out.printf(Locale.ROOT, "  rehearsal finished in %.1f s%n", seconds(began));
         report.summary().forEach(line -> out.println("  " + line));
+        clients.longestUnavailableEndedAt().ifPresent(at -> out.println("    the longest time without an answer ended at "
+                + at + Phases.at(report.phases(), at).map(name -> " in " + name).orElse("")));
         proof.examples.forEach(line -> out.println("    " + line));
         if (clients.workloadErrors() > 0) {
             out.println("    last workload error: " + clients.lastWorkloadError());
@@ -308,7 +315,7 @@ public final class DemoRun {
         plan.put("databases", options.databases());
         plan.put("strategy", options.strategy());
         plan.put("lagThresholdBytes", 256 * 1024);
-        plan.put("holdDurationMs", 3000);
+        plan.put("holdDurationMs", 2000);
         plan.put("switchoverMode", "automatic");
         plan.put("repoint", "rename");
         plan.put("verifyMode", "row_count");
@@ -317,7 +324,7 @@ public final class DemoRun {
     }
 
     /** Polls the upgrade until it ends or the timeout; prints a line per change (and lag while replicating). */
-    private Map<?, ?> watch(UpgradeApi api, String id, Endpoint blue, WorkloadClients clients, GreenHandover handover)
+    private Map<?, ?> watch(UpgradeApi api, String id, WorkloadClients clients, GreenHandover handover)
             throws InterruptedException {
         long began = System.nanoTime();
         long deadline = began + options.timeout().toNanos();

@@ -220,6 +220,16 @@ class RehearsalTest {
                 new Phases.Phase("COMPLETED", t0.plusSeconds(9), t0.plusSeconds(9))), Phases.of(events));
     }
 
+    @Test
+    void theLongestSilenceIsPlacedInThePhaseItEndedIn() {
+        Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
+        List<Phases.Phase> phases = List.of(new Phases.Phase("PREPARING_BLUE", t0, t0.plusSeconds(5)),
+                new Phases.Phase("SWITCHING_OVER", t0.plusSeconds(5), t0.plusSeconds(8)));
+        assertEquals(java.util.Optional.of("PREPARING_BLUE"), Phases.at(phases, t0.plusSeconds(2)));
+        assertEquals(java.util.Optional.of("SWITCHING_OVER"), Phases.at(phases, t0.plusSeconds(5)));
+        assertEquals(java.util.Optional.empty(), Phases.at(phases, t0.plusSeconds(9)));
+    }
+
     private static DemoRun.Report report(String greenVersion, List<String> mismatched, long lost, String failure) {
         Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
         return new DemoRun.Report("upg-1", "16.15", greenVersion, "17.11",

@@ -3,6 +3,7 @@ package io.bluegreen.demo.rehearsal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,16 @@ public final class Phases {
     private static final Pattern PHASE = Pattern.compile("(?:^|, )phase=([A-Z_]+)");
 
     private Phases() {
+    }
+
+    /** The phase the upgrade was in at {@code at}; empty before the first or after the last. */
+    public static Optional<String> at(List<Phase> phases, Instant at) {
+        for (Phase phase : phases) {
+            if (!at.isBefore(phase.start()) && at.isBefore(phase.end())) {
+                return Optional.of(phase.name());
+            }
+        }
+        return Optional.empty();
     }
 
     /** From the {@code PhaseEntered} events, in order; each phase ends when the next is entered. */

@@ -6,12 +6,14 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -47,6 +49,7 @@ public final class WorkloadClients {
     private volatile String lastWorkloadError = "";
     private long lastAnswerNanos;
     private long longestSilenceNanos;
+    private Instant longestSilenceEndedAt;
 
     /**
      * @param rate transactions per second over all clients; 0: as fast as the servers answer
@@ -128,8 +131,16 @@ public final class WorkloadClients {
         return acks;
     }
 
+    /** When the longest time without an answer ended (the first answer after it); empty before any answer. */
+    public synchronized Optional<Instant> longestUnavailableEndedAt() {
+        return Optional.ofNullable(longestSilenceEndedAt);
+    }
+
     private synchronized void answered(long now) {
-        longestSilenceNanos = Math.max(longestSilenceNanos, now - lastAnswerNanos);
+        if (now - lastAnswerNanos > longestSilenceNanos) {
+            longestSilenceNanos = now - lastAnswerNanos;
+            longestSilenceEndedAt = Instant.now();
+        }
         lastAnswerNanos = Math.max(lastAnswerNanos, now);
     }
 
