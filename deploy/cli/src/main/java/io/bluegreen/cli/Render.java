@@ -315,7 +315,7 @@ public final class Render {
 
     /** One entry of the audit trail: when, what, the details. */
     public static String timelineLine(JsonNode entry) {
-        String detail = entry.path("detail").asText("");
+        String detail = entry.path("detail").asText("").replaceAll("\\s*\\R\\s*", " ");
         return String.format("%s  %-26s %s", time(entry.path("at").asText()), entry.path("event").asText(), detail).stripTrailing();
     }
 

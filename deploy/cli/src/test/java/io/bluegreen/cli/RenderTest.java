@@ -136,6 +136,10 @@ class RenderTest {
                 + "\"detail\": \"from=PREFLIGHT, to=PREPARING_BLUE\"}");
         assertEquals("2026-12-01 09:58:00Z  PhaseChanged               from=PREFLIGHT, to=PREPARING_BLUE",
                 Render.timelineLine(entry));
+        JsonNode failed = json.readTree("{\"at\": \"2026-12-01T09:58:00Z\", \"event\": \"StepFailed\", "
+                + "\"detail\": \"message=ERROR: relation missing\\n  Where: line 2\"}");
+        assertEquals("2026-12-01 09:58:00Z  StepFailed                 message=ERROR: relation missing Where: line 2",
+                Render.timelineLine(failed));
     }
 
     @Test
