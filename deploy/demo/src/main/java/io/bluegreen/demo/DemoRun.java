@@ -248,9 +248,9 @@ public final class DemoRun {
         Proof proof = new Proof();
         try {
             answering = answering != null ? answering : resolve(rds);
-            proof.greenVersion = query(answering, options.databases().get(0), "SHOW server_version");
             checkLedger(answering, clients, proof);
             if (completed) {
+                proof.greenVersion = query(answering, options.databases().get(0), "SHOW server_version");
                 if (answering.sameServer(blue)) {
                     proof.failures.add("the upgrade COMPLETED but Blue's name still reaches Blue (PostgreSQL "
                             + proof.greenVersion + "): the repoint did not rename");
@@ -283,15 +283,15 @@ public final class DemoRun {
                 (String) last.get("snapshotLsn"), (String) last.get("snapshotLsnMethod"), proof.tablesCompared,
                 proof.mismatches, proof.behind, clients.committed(), proof.lost, proof.duplicated, clients.workloadErrors(),
                 clients.longestUnavailable().toMillis(), completed, failure);
+        clients.longestUnavailableEndedAt().ifPresent(at -> out.println("  the longest time without an answer ended at "
+                + at + Phases.at(report.phases(), at).map(name -> " in " + name).orElse("")));
+        proof.examples.forEach(line -> out.println("  " + line));
+        if (clients.workloadErrors() > 0) {
+            out.println("  last workload error: " + clients.lastWorkloadError());
+        }
         out.println();
         out.printf(Locale.ROOT, "  rehearsal finished in %.1f s%n", seconds(began));
         report.summary().forEach(line -> out.println("  " + line));
-        clients.longestUnavailableEndedAt().ifPresent(at -> out.println("    the longest time without an answer ended at "
-                + at + Phases.at(report.phases(), at).map(name -> " in " + name).orElse("")));
-        proof.examples.forEach(line -> out.println("    " + line));
-        if (clients.workloadErrors() > 0) {
-            out.println("    last workload error: " + clients.lastWorkloadError());
-        }
         return report;
     }
 
@@ -323,24 +323,30 @@ public final class DemoRun {
         return plan;
     }
 
-    /** Polls the upgrade until it ends or the timeout; prints a line per change (and lag while replicating). */
+    /**
+     * Polls the upgrade until it ends or the timeout; prints a line when the phase or the steps waited for change, when
+     * a new lag sample came while replicating (at most one a second), and every 5 s otherwise.
+     */
     private Map<?, ?> watch(UpgradeApi api, String id, WorkloadClients clients, GreenHandover handover)
             throws InterruptedException {
         long began = System.nanoTime();
         long deadline = began + options.timeout().toNanos();
         String shown = "";
+        String shownLag = "";
         long shownAt = 0;
         Map<?, ?> view = Map.of();
-        String unanswered = null;
+        boolean unanswered = false;
         while (System.nanoTime() < deadline) {
             try {
                 view = api.view(id);
-                unanswered = null;
+                unanswered = false;
+            } catch (UpgradeApi.RefusedException e) {
+                throw e;
             } catch (RuntimeException e) {
-                if (unanswered == null) {
+                if (!unanswered) {
                     out.println("  the coordinator did not answer (" + e.getMessage() + "); asking again");
                 }
-                unanswered = e.getMessage();
+                unanswered = true;
                 Thread.sleep(500);
                 continue;
             }
@@ -351,13 +357,14 @@ public final class DemoRun {
                 handover.prepare(String.valueOf(green.get("host")), port.intValue());
             }
             String waiting = Progress.waiting(view);
+            String lag = phase.equals("REPLICATING") ? Progress.lag(lag(api, id)) : "";
             long now = System.nanoTime();
-            boolean replicating = phase.equals("REPLICATING");
-            long every = replicating ? 2_000_000_000L : 5_000_000_000L;
-            if (!(phase + waiting).equals(shown) || now - shownAt >= every) {
-                String lag = replicating ? Progress.lag(lag(api, id)) : "";
+            boolean changed = !(phase + waiting).equals(shown);
+            boolean newLag = !lag.isEmpty() && !lag.equals(shownLag) && now - shownAt >= 1_000_000_000L;
+            if (changed || newLag || now - shownAt >= 5_000_000_000L) {
                 out.println(Progress.line((now - began) / 1e9, phase, waiting, lag, clients.committed()));
                 shown = phase + waiting;
+                shownLag = lag;
                 shownAt = now;
             }
             if (FINAL_PHASES.contains(phase)) {

@@ -37,8 +37,24 @@ public final class UpgradeApi implements AutoCloseable {
         }
     }
 
+    /** A 4xx answer: asking again will not help (no login, no role, no such upgrade). */
+    public static final class RefusedException extends IllegalStateException {
+        RefusedException(String message) {
+            super(message);
+        }
+    }
+
+    /** The upgrade as the API shows it; a 4xx answer is a {@link RefusedException}, anything else may pass. */
     public Map<?, ?> view(String upgradeId) {
-        return http.toBlocking().retrieve(signed(HttpRequest.GET("/upgrades/" + upgradeId)), Map.class);
+        try {
+            return http.toBlocking().retrieve(signed(HttpRequest.GET("/upgrades/" + upgradeId)), Map.class);
+        } catch (HttpClientResponseException e) {
+            if (e.getStatus().getCode() >= 400 && e.getStatus().getCode() < 500) {
+                throw new RefusedException("the coordinator answered GET /upgrades/" + upgradeId + " with HTTP "
+                        + e.getStatus().getCode() + ": " + e.getResponse().getBody(String.class).orElse(e.getMessage()));
+            }
+            throw e;
+        }
     }
 
     public List<Phases.Event> events(String upgradeId) {
