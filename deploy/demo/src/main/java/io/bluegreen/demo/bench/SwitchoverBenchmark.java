@@ -43,7 +43,8 @@ public final class SwitchoverBenchmark {
         try {
             options = BenchmarkOptions.parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            System.err.println("bluegreen: " + e.getMessage().replace("; " + BenchmarkOptions.USAGE, "")
+                    + ", bench switchover, see 'bluegreen bench switchover --help'");
             return 2;
         }
         PrintStream stdout = System.out;

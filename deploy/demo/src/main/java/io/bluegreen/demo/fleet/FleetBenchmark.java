@@ -36,7 +36,8 @@ public final class FleetBenchmark {
         try {
             options = FleetOptions.parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            System.err.println("bluegreen: " + e.getMessage().replace("; " + FleetOptions.USAGE, "")
+                    + ", bench fleet, see 'bluegreen bench fleet --help'");
             return 2;
         }
         PrintStream stdout = System.out;
