@@ -136,8 +136,9 @@ public final class DemoRun {
             lines.add(String.format(Locale.ROOT, "%-20s %s", "upgrade", upgradeId == null ? "not submitted" : upgradeId
                     + (completed ? " COMPLETED" : " not completed")));
             lines.add(String.format(Locale.ROOT, "%-20s Blue %s -> Green %s (target %s)", "versions", blueVersion,
-                    greenVersion, targetVersion));
-            lines.add(String.format(Locale.ROOT, "%-20s %s (%s)", "snapshot LSN", snapshotLsn, snapshotLsnMethod));
+                    greenVersion == null ? "not reached" : greenVersion, targetVersion));
+            lines.add(String.format(Locale.ROOT, "%-20s %s", "snapshot LSN", snapshotLsn == null ? "not captured"
+                    : snapshotLsn + " (" + snapshotLsnMethod + ")"));
             for (Phases.Phase phase : phases) {
                 lines.add(String.format(Locale.ROOT, "%-20s %-24s %7.1f s", "phase", phase.name(),
                         Duration.between(phase.start(), phase.end()).toMillis() / 1000.0));
