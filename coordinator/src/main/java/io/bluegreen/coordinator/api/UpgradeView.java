@@ -20,12 +20,15 @@ import java.util.List;
  * @param waitingFor the commands in flight, with their deadline and what the agent last reported
  * @param green      Green as the agents reported it
  * @param perDatabase what the steps produced for each database
+ * @param startedAt   when the plan was accepted
+ * @param requestedBy the user who submitted it
  */
 @Serdeable
 public record UpgradeView(String upgradeId, String phase, @Nullable String failedPhase, @Nullable String lastFailure,
                           String blue, String targetVersion, List<String> databases, List<Pending> waitingFor,
                           Green green, @Nullable String snapshotLsn, @Nullable String snapshotLsnMethod,
-                          List<Database> perDatabase, @Nullable Writer writer, Switchover switchover) {
+                          List<Database> perDatabase, @Nullable Writer writer, Switchover switchover,
+                          @Nullable String startedAt, @Nullable String requestedBy) {
 
     /** A command sent and not answered yet. */
     @Serdeable
@@ -73,7 +76,13 @@ public record UpgradeView(String upgradeId, String phase, @Nullable String faile
     public static UpgradeView of(UpgradeState state, List<SpecificRecord> events) {
         UpgradeValues values = state.values();
         Writer writer = null;
+        String startedAt = null;
+        String requestedBy = null;
         for (SpecificRecord event : events) {
+            if (event instanceof io.bluegreen.schemas.event.UpgradeRequested requested) {
+                startedAt = requested.getOccurredAt().toString();
+                requestedBy = requested.getRequestedBy();
+            }
             if (event instanceof WriterEndpointChanged changed) {
                 writer = new Writer(changed.getHost(), changed.getPort(), changed.getMethod().name(),
                         text(values.fencedAt().orElse(null)), text(values.provenAt().orElse(null)));
@@ -91,7 +100,7 @@ public record UpgradeView(String upgradeId, String phase, @Nullable String faile
                 state.plan().getTargetVersion(), state.plan().getDatabases(),
                 state.pending().values().stream().map(Pending::of).toList(), green,
                 values.snapshotLsn().orElse(null), values.snapshotLsnMethod().map(Enum::name).orElse(null),
-                state.databases().values().stream().map(Database::of).toList(), writer, switchover);
+                state.databases().values().stream().map(Database::of).toList(), writer, switchover, startedAt, requestedBy);
     }
 
     private static String text(Instant at) {
