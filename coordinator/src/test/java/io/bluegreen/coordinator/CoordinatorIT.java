@@ -302,6 +302,8 @@ class CoordinatorIT {
                     "a viewer cannot roll back");
             assertEquals(409, status(approver, HttpRequest.POST("/upgrades/" + id + "/approve", Map.of())),
                     "an approver may approve, but not before the upgrade is ready");
+            assertEquals(400, status(approver, HttpRequest.POST("/upgrades/" + id + "/approve", Map.of("reason", "looks fine"))),
+                    "a reason the audit trail has no place for is refused, not dropped");
             assertEquals(200, status(operator, HttpRequest.POST("/upgrades/" + id + "/rollback",
                     Map.of("reason", "changed our mind"))), "an operator rolls back");
             HttpClientResponseException refused = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,

@@ -184,13 +184,19 @@ public class UpgradesController {
     @Post("/{id}/approve")
     @Secured(Roles.APPROVER)
     HttpResponse<?> approve(String id, @Body Decide decide, Authentication user) {
-        return decide(id, UserDecision.APPROVE, user, decide.reason());
+        return decide.reason() != null ? reasonNotKept("an approval") : decide(id, UserDecision.APPROVE, user, null);
     }
 
     @Post("/{id}/retry")
     @Secured(Roles.OPERATOR)
     HttpResponse<?> retry(String id, @Body Decide decide, Authentication user) {
-        return decide(id, UserDecision.RETRY, user, decide.reason());
+        return decide.reason() != null ? reasonNotKept("a retry") : decide(id, UserDecision.RETRY, user, null);
+    }
+
+    /** A reason the audit trail has no place for is refused, not dropped. */
+    private static HttpResponse<Problem> reasonNotKept(String what) {
+        return Problem.of(HttpStatus.BAD_REQUEST, "invalid-request", "The audit trail records who made " + what + " and "
+                + "when, not a reason: send {} (a rollback and a waiver keep their reason)").response();
     }
 
     @Post("/{id}/rollback")

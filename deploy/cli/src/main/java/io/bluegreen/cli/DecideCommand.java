@@ -11,8 +11,9 @@ import picocli.CommandLine.ParentCommand;
 import java.util.concurrent.Callable;
 
 /**
- * A user's decision on an upgrade: {@code POST /upgrades/{id}/<action>} with {@code {"reason": ...}}. Who decides is
- * the login, not a field. 409 when the upgrade's phase does not allow it.
+ * A user's decision on an upgrade: {@code POST /upgrades/{id}/<action>}, with {@code {"reason": ...}} for a rollback
+ * and a waiver (an approval and a retry record who and when, not why). Who decides is the login, not a field. 409
+ * when the upgrade's phase does not allow it.
  */
 abstract class DecideCommand implements Callable<Integer> {
 
@@ -47,15 +48,12 @@ abstract class DecideCommand implements Callable<Integer> {
     @Command(name = "approve", description = {"Approves the switchover of an upgrade waiting for it (switchoverMode "
             + "manual): POST /upgrades/{id}/approve.", "Exit 2 when the upgrade is in a phase that does not allow it."})
     static final class Approve extends DecideCommand {
-        @Option(names = "--reason", paramLabel = "TEXT", description = "why, for the audit trail")
-        String reason;
-
         String action() {
             return "approve";
         }
 
         String reason() {
-            return reason;
+            return null; // the audit trail records who and when
         }
 
         String done() {
@@ -86,15 +84,12 @@ abstract class DecideCommand implements Callable<Integer> {
     @Command(name = "retry", description = {"Retries a FAILED upgrade from the stage that failed: "
             + "POST /upgrades/{id}/retry.", "Exit 2 when it is not FAILED."})
     static final class Retry extends DecideCommand {
-        @Option(names = "--reason", paramLabel = "TEXT", description = "why, for the audit trail")
-        String reason;
-
         String action() {
             return "retry";
         }
 
         String reason() {
-            return reason;
+            return null; // the audit trail records who and when
         }
 
         String done() {
