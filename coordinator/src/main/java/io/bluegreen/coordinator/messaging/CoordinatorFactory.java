@@ -109,7 +109,7 @@ public class CoordinatorFactory {
     @Singleton
     @Bean(preDestroy = "close")
     PreflightProbe preflightProbe(KafkaClients clients, FleetSettings settings,
-                                  @Value("${bluegreen.coordinator.dry-run-preflight-timeout:30s}") Duration timeout) {
+                                  @Value("${bluegreen.coordinator.dry-run-preflight-timeout:20s}") Duration timeout) {
         return new PreflightProbe(clients, settings.instanceId(), timeout);
     }
 
