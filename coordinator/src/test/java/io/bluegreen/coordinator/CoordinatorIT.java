@@ -397,6 +397,13 @@ class CoordinatorIT {
         assertEquals(400, notJson.code());
         assertProblem(notJson, "urn:bluegreen:problem:invalid-plan");
 
+        String huge = "{\"targetVersion\": \"17.9\", \"pad\": \"" + "x".repeat(1_500_000) + "\"}";
+        HttpClientResponseException tooLarge = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades", huge)
+                        .contentType(io.micronaut.http.MediaType.APPLICATION_JSON_TYPE), Map.class));
+        assertEquals(413, tooLarge.code(), "a body over micronaut.server.max-request-size (1 MB) is refused unread");
+        assertProblem(tooLarge, "urn:bluegreen:problem:request-entity-too-large");
+
         HttpClientResponseException noRoute = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
                 () -> http.toBlocking().exchange(HttpRequest.GET("/no-such-path"), Map.class));
         assertEquals(404, noRoute.code());

@@ -159,6 +159,7 @@ public final class LocalStack implements AutoCloseable {
                 config.put("bluegreen.credentials." + API_CREDENTIALS_REF + ".password", apiUser.password());
                 config.put("bluegreen.api.users." + API_CREDENTIALS_REF + ".roles", java.util.List.of("viewer", "operator", "approver"));
                 config.put("micronaut.security.reject-not-found", false);
+                config.put("micronaut.server.max-request-size", "1MB");
                 config.put("micronaut.security.intercept-url-map", java.util.List.of(
                         Map.of("pattern", "/openapi/**", "access", java.util.List.of("isAnonymous()"))));
                 config.putAll(overrides);
