@@ -233,6 +233,19 @@ class CliIT {
         assertTrue(run.err().startsWith("bluegreen: "), run.err());
     }
 
+    @Test
+    @Order(12)
+    void retryAndWaiverOfAFinishedUpgradeAreRefused() {
+        CliRun retry = cli("retry", upgradeId);
+        assertEquals(2, retry.exit(), retry.toString());
+        assertTrue(retry.err().startsWith("bluegreen: "), retry.err());
+        CliRun waive = cli("waive-verification", upgradeId, "--reason", "compared by hand");
+        assertEquals(2, waive.exit(), waive.toString());
+        CliRun json = cli("retry", upgradeId, "--output", "json");
+        assertEquals(2, json.exit(), json.toString());
+        assertEquals(409, read(json.out()).path("status").asInt(), "the problem document on stdout: " + json.out());
+    }
+
     private void awaitPhase(Set<String> phases, Duration within) {
         await().atMost(within).pollInterval(Duration.ofMillis(500)).until(() -> {
             String phase = read(cli("status", upgradeId, "--output", "json").out()).path("phase").asText();

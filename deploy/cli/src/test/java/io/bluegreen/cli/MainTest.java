@@ -104,6 +104,15 @@ class MainTest {
     }
 
     @Test
+    void theBenchmarksListTheirOptionsAndRefuseABadOne() {
+        CliRun help = CliRun.run(Map.of(), "bench", "fleet", "--help");
+        assertEquals(0, help.exit(), help.toString());
+        assertTrue(help.out().contains("--upgrades") && help.out().contains("--agent-delay"), help.out());
+        CliRun bad = CliRun.run(Map.of(), "bench", "switchover", "--runs", "many");
+        assertEquals(2, bad.exit(), "a bad option of the benchmark is bad input: " + bad);
+    }
+
+    @Test
     void aBadFlagIsBadInput() {
         CliRun run = CliRun.run(env(), "status", "--bogus");
         assertEquals(2, run.exit(), run.toString());
