@@ -2,6 +2,7 @@ package io.bluegreen.monitor.lag;
 
 import io.bluegreen.runtime.credentials.Credentials;
 import io.bluegreen.runtime.credentials.CredentialsResolver;
+import io.bluegreen.runtime.credentials.Logins;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,7 +11,8 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * Opens JDBC connections for sampling: credentials resolved from the endpoint's reference, bounded connect,
+ * Opens JDBC connections for sampling: credentials resolved from the endpoint's reference (read again once when a
+ * login is refused after a rotation, {@link Logins}), bounded connect,
  * login and socket timeouts (so a server that stops answering frees its thread), read-only, and a recognisable
  * {@code application_name}.
  */
@@ -29,7 +31,15 @@ public final class PgConnector {
     }
 
     public Connection open(Endpoint endpoint, String database) throws SQLException {
-        Credentials resolved = credentials.resolveFor(endpoint.credentialsRef(), endpoint.host());
+        // a login refused after the password was rotated reads the credentials again, once
+        Connection connection = Logins.open(credentials, endpoint.credentialsRef(), endpoint.host(),
+                login -> DriverManager.getConnection("jdbc:postgresql://" + endpoint.host() + ":" + endpoint.port() + "/"
+                        + database, connectionProperties(login)));
+        connection.setAutoCommit(true);
+        return connection;
+    }
+
+    private Properties connectionProperties(Credentials resolved) {
         Properties props = new Properties();
         props.setProperty("user", resolved.username());
         props.setProperty("password", resolved.password());
@@ -40,10 +50,7 @@ public final class PgConnector {
         props.setProperty("socketTimeout", Long.toString(seconds(queryTimeout) + seconds(connectTimeout)));
         props.setProperty("readOnly", "true");
         props.setProperty("assumeMinServerVersion", "16");
-        Connection connection = DriverManager.getConnection(
-                "jdbc:postgresql://" + endpoint.host() + ":" + endpoint.port() + "/" + database, props);
-        connection.setAutoCommit(true);
-        return connection;
+        return props;
     }
 
     public int queryTimeoutSeconds() {

@@ -7,6 +7,7 @@ import io.bluegreen.schemas.common.FailureReason;
 import io.bluegreen.schemas.common.Role;
 import io.bluegreen.runtime.credentials.Credentials;
 import io.bluegreen.runtime.credentials.CredentialsResolver;
+import io.bluegreen.runtime.credentials.Logins;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,19 +37,12 @@ public final class JdbcReplicationAdmin implements ReplicationAdmin {
     public PgSession open(DatabaseTarget target) throws SQLException {
         ClusterRef cluster = target.getCluster();
         requireEndpoint(cluster, target.getRole().name());
-        Credentials login = resolve(cluster.getCredentialsRef(), cluster.getHost());
-        Properties props = new Properties();
-        props.setProperty("user", login.username());
-        props.setProperty("password", login.password());
-        props.setProperty("ApplicationName", settings.applicationName());
-        props.setProperty("sslmode", settings.sslMode());
-        props.setProperty("connectTimeout", Integer.toString(settings.connectTimeoutSeconds()));
-        props.setProperty("tcpKeepAlive", "true");
-        // the agent is the operator of a fenced Blue: its own sessions must still run DDL there (drop the
-        // publication and slot, unfence) while every application session is held read-only
-        props.setProperty("options", "-c default_transaction_read_only=off");
         String where = target.getDatabase() + " on " + target.getRole() + " " + cluster.getHost() + ":" + cluster.getPort();
-        Connection connection = DriverManager.getConnection(jdbcUrl(cluster, target.getDatabase()), props);
+        // a login refused after the password was rotated reads the credentials again, once
+        Connection connection = Logins.open(credentials, cluster.getCredentialsRef(), cluster.getHost(), login -> {
+            secrets.remember(login.password());
+            return DriverManager.getConnection(jdbcUrl(cluster, target.getDatabase()), connectionProperties(login));
+        });
         PgSession session = new PgSession(connection, where);
         if (target.getRole() == Role.BLUE) {
             try {
@@ -60,6 +54,20 @@ public final class JdbcReplicationAdmin implements ReplicationAdmin {
             }
         }
         return session;
+    }
+
+    private Properties connectionProperties(Credentials login) {
+        Properties props = new Properties();
+        props.setProperty("user", login.username());
+        props.setProperty("password", login.password());
+        props.setProperty("ApplicationName", settings.applicationName());
+        props.setProperty("sslmode", settings.sslMode());
+        props.setProperty("connectTimeout", Integer.toString(settings.connectTimeoutSeconds()));
+        props.setProperty("tcpKeepAlive", "true");
+        // the agent is the operator of a fenced Blue: its own sessions must still run DDL there (drop the
+        // publication and slot, unfence) while every application session is held read-only
+        props.setProperty("options", "-c default_transaction_read_only=off");
+        return props;
     }
 
     @Override

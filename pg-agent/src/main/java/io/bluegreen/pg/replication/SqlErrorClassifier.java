@@ -2,6 +2,7 @@ package io.bluegreen.pg.replication;
 
 import io.bluegreen.schemas.common.FailureReason;
 import io.bluegreen.runtime.credentials.CredentialsNotBoundException;
+import io.bluegreen.runtime.credentials.CredentialsUnavailableException;
 import io.bluegreen.runtime.credentials.UnknownCredentialsException;
 
 import java.net.ConnectException;
@@ -42,6 +43,11 @@ public final class SqlErrorClassifier {
             }
             if (t instanceof UnknownCredentialsException || t instanceof CredentialsNotBoundException) {
                 return new ErrorClass(ErrorClass.Kind.PERMANENT, FailureReason.PRECONDITION_FAILED, null);
+            }
+            if (t instanceof CredentialsUnavailableException unavailable) {
+                return unavailable.retryable()
+                        ? new ErrorClass(ErrorClass.Kind.RETRYABLE, FailureReason.UNREACHABLE, null)
+                        : new ErrorClass(ErrorClass.Kind.PERMANENT, FailureReason.PERMISSION_DENIED, null);
             }
         }
         return new ErrorClass(ErrorClass.Kind.PERMANENT, FailureReason.INTERNAL, null);

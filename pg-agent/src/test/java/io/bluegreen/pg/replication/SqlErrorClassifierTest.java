@@ -1,5 +1,7 @@
 package io.bluegreen.pg.replication;
 
+import io.bluegreen.runtime.credentials.CredentialsUnavailableException;
+import io.bluegreen.runtime.credentials.UnknownCredentialsException;
 import io.bluegreen.schemas.common.FailureReason;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +54,19 @@ class SqlErrorClassifierTest {
         Exception refused = new SQLException("Connection refused", null, new ConnectException("refused"));
         assertEquals(FailureReason.UNREACHABLE, SqlErrorClassifier.classify(refused, OTHER).reason());
         assertEquals(ErrorClass.Kind.PERMANENT, SqlErrorClassifier.classify(new IllegalStateException("bug"), OTHER).kind());
+    }
+
+    @Test
+    void credentialsThatCannotBeReadAreRetriedOnlyWhenTheStoreWasNotReached() {
+        Exception unreachable = new IllegalStateException(new CredentialsUnavailableException("blue", "not reachable", true,
+                new ConnectException("refused")));
+        assertEquals(new ErrorClass(ErrorClass.Kind.RETRYABLE, FailureReason.UNREACHABLE, null),
+                SqlErrorClassifier.classify(unreachable, OTHER));
+        Exception denied = new CredentialsUnavailableException("blue", "AccessDeniedException", false, null);
+        assertEquals(new ErrorClass(ErrorClass.Kind.PERMANENT, FailureReason.PERMISSION_DENIED, null),
+                SqlErrorClassifier.classify(denied, OTHER));
+        assertEquals(FailureReason.PRECONDITION_FAILED,
+                SqlErrorClassifier.classify(new UnknownCredentialsException("blue", "no secret"), OTHER).reason());
     }
 
     @Test

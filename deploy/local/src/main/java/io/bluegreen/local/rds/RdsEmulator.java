@@ -3,6 +3,7 @@ package io.bluegreen.local.rds;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.bluegreen.local.postgres.LocalPostgres;
+import io.bluegreen.local.secrets.SecretsManagerEndpoint;
 import io.bluegreen.local.support.Directories;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,10 @@ import java.util.concurrent.Executors;
  *       as the real work takes.</li>
  *   <li>Given a {@link Builder#stateDirectory}, resources, servers and snapshots survive a restart of the
  *       emulator; without one, everything lives in a temporary directory deleted by {@link #close()}.</li>
+ *   <li>The same endpoint answers AWS Secrets Manager's JSON protocol (a request with an
+ *       {@code X-Amz-Target: secretsmanager.*} header) through {@link SecretsManagerEndpoint}
+ *       ({@link #secretsManager()}), so the real {@code SecretsManagerClient} can store, rotate and read the
+ *       credentials of these servers.</li>
  * </ul>
  */
 public final class RdsEmulator implements AutoCloseable {
@@ -60,6 +65,7 @@ public final class RdsEmulator implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService handlers;
     private final ControlPlane controlPlane;
+    private final SecretsManagerEndpoint secretsManager = new SecretsManagerEndpoint();
     private final Path stateDirectory;
     private final boolean temporaryState;
 
@@ -103,6 +109,11 @@ public final class RdsEmulator implements AutoCloseable {
         return controlPlane.server(identifier.toLowerCase());
     }
 
+    /** The Secrets Manager calls this endpoint answers (its secrets, and {@link SecretsManagerEndpoint#calls}). */
+    public SecretsManagerEndpoint secretsManager() {
+        return secretsManager;
+    }
+
     /** Every PostgreSQL server this emulator started, running or not. */
     public Set<LocalPostgres> startedServers() {
         return controlPlane.startedServers();
@@ -121,6 +132,10 @@ public final class RdsEmulator implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        if (SecretsManagerEndpoint.isSecretsManagerCall(exchange.getRequestHeaders().getFirst("X-Amz-Target"))) {
+            secretsManager.serve(exchange);
+            return;
+        }
         int status;
         String body;
         try {

@@ -1,22 +1,26 @@
 package io.bluegreen.runtime.credentials;
 
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
 
 /**
- * Local-mode credentials from configuration: {@code bluegreen.credentials.<ref>.username} and
- * {@code bluegreen.credentials.<ref>.password} (environment variables work too, e.g.
- * {@code BLUEGREEN_CREDENTIALS_BLUE_PASSWORD}), and the hosts they may be sent to,
- * {@code bluegreen.credentials.<ref>.hosts} (names, addresses or {@code *} patterns; see {@link HostBinding}). Production replaces this bean with a Secrets Manager resolver
- * ({@code @Replaces(ConfiguredCredentials.class)}).
+ * Credentials from configuration ({@code bluegreen.credentials.source: config}, the default):
+ * {@code bluegreen.credentials.<ref>.username} and {@code bluegreen.credentials.<ref>.password} (environment variables
+ * work too, e.g. {@code BLUEGREEN_CREDENTIALS_BLUE_PASSWORD}), and the hosts they may be sent to,
+ * {@code bluegreen.credentials.<ref>.hosts} ({@link HostBindings}). Read on every call, so nothing is kept to
+ * {@link #forget}. Production reads them from AWS Secrets Manager instead ({@link SecretsManagerCredentials}).
  */
 @Singleton
+@Requires(property = CredentialsSource.SETTING, value = CredentialsSource.CONFIG, defaultValue = CredentialsSource.CONFIG)
 public class ConfiguredCredentials implements CredentialsResolver {
 
     private final Environment environment;
+    private final HostBindings bindings;
 
     public ConfiguredCredentials(Environment environment) {
         this.environment = environment;
+        this.bindings = HostBindings.from(environment);
     }
 
     @Override
@@ -33,12 +37,7 @@ public class ConfiguredCredentials implements CredentialsResolver {
 
     @Override
     public Credentials resolveFor(String reference, String host) {
-        Credentials credentials = resolve(reference);
-        HostBinding binding = new HostBinding(environment.getProperty("bluegreen.credentials." + reference + ".hosts",
-                io.micronaut.core.type.Argument.listOf(String.class)).orElse(java.util.List.of()));
-        if (!binding.allows(host)) {
-            throw new CredentialsNotBoundException(reference, host, binding);
-        }
-        return credentials;
+        bindings.check(reference, host);
+        return resolve(reference);
     }
 }

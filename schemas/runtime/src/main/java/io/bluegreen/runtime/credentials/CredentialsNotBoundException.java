@@ -9,7 +9,7 @@ public final class CredentialsNotBoundException extends RuntimeException {
     public CredentialsNotBoundException(String reference, String host, HostBinding binding) {
         super("Credentials '" + reference + "' may not be sent to host '" + host + "': they are bound to "
                 + (binding.patterns().isEmpty() ? "no host" : binding.patterns().toString()) + ". Add the host (or a pattern "
-                + "such as *.<id>.<region>.rds.amazonaws.com) to bluegreen.credentials." + reference + ".hosts, or name "
+                + "such as *.<id>.<region>.rds.amazonaws.com) to " + HostBindings.setting(reference) + ", or name "
                 + "credentials bound to it in the plan");
     }
 }
