@@ -18,7 +18,8 @@ import java.util.Optional;
 
 /**
  * A plan's Blue as AWS describes it, read-only: Blue exists (DescribeDBInstances, or DescribeDBClusters for Aurora),
- * its engine version, and the upgrade targets AWS lists for that version (DescribeDBEngineVersions). The decision on
+ * its engine version, the upgrade targets AWS lists for that version (DescribeDBEngineVersions), and no instance or
+ * cluster exists yet under Green's identifier. The decision on
  * the target is {@link PlanCheck#targetProblems}. {@code bluegreen.coordinator.aws-plan-check.enabled = false} turns
  * it off, for a coordinator that may not call AWS; its answers then say the plan was not checked against AWS.
  */
@@ -49,7 +50,11 @@ public class BlueOnAws {
         this.enabled = enabled;
     }
 
-    public Facts check(UpgradePlan plan) {
+    /**
+     * @param greenIdentifier the identifier Green will be created under: it must not exist yet, or the upgrade would
+     *                        adopt it (and delete it on rollback)
+     */
+    public Facts check(UpgradePlan plan, String greenIdentifier) {
         ClusterRef blue = plan.getBlue();
         if (!enabled || blue.getIdentifier() == null || blue.getIdentifier().isBlank() || blue.getRegion() == null) {
             return Facts.unchecked();
@@ -78,8 +83,33 @@ public class BlueOnAws {
         } catch (SdkException e) {
             throw unavailable("list the upgrade targets of " + engine + " " + version, blue.getRegion(), e);
         }
+        List<PlanCheck.FieldProblem> problems = new java.util.ArrayList<>(PlanCheck.targetProblems(plan, version, targets));
+        if (exists(rds, greenIdentifier, aurora, blue.getRegion())) {
+            problems.add(new PlanCheck.FieldProblem(plan.getGreenIdentifier() != null ? "greenIdentifier" : "upgradeId",
+                    "AWS already has " + (aurora ? "an Aurora cluster" : "an RDS instance") + " '" + greenIdentifier + "' in "
+                            + blue.getRegion() + ": Green must be new (an existing one would be adopted, and deleted on "
+                            + "rollback); choose another " + (plan.getGreenIdentifier() != null ? "greenIdentifier" : "upgradeId")));
+        }
         return new Facts(true, Optional.of(version), targets.stream().filter(PlanCheck.UpgradeTarget::majorUpgrade)
-                .map(PlanCheck.UpgradeTarget::version).toList(), PlanCheck.targetProblems(plan, version, targets));
+                .map(PlanCheck.UpgradeTarget::version).toList(), problems);
+    }
+
+    private static boolean exists(RdsClient rds, String identifier, boolean aurora, String region) {
+        if (identifier == null || identifier.isBlank()) {
+            return false;
+        }
+        try {
+            if (aurora) {
+                rds.describeDBClusters(r -> r.dbClusterIdentifier(identifier));
+            } else {
+                rds.describeDBInstances(r -> r.dbInstanceIdentifier(identifier));
+            }
+            return true;
+        } catch (DbInstanceNotFoundException | DbClusterNotFoundException e) {
+            return false;
+        } catch (SdkException e) {
+            throw unavailable("look for Green's identifier " + identifier, region, e);
+        }
     }
 
     private static UnavailableException unavailable(String what, String region, SdkException e) {

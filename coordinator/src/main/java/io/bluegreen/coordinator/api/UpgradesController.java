@@ -96,7 +96,7 @@ public class UpgradesController {
             throw new InvalidPlanException("plan", "it is " + size + " bytes encoded, over the limit of "
                     + settings.maxEventBytes() + " bytes (bluegreen.coordinator.max-event-bytes): shorten it");
         }
-        BlueOnAws.Facts facts = aws.check(plan);
+        BlueOnAws.Facts facts = aws.check(plan, Commands.greenIdentifier(id, plan));
         if (!facts.problems().isEmpty()) {
             throw new InvalidPlanException(facts.problems());
         }

@@ -62,6 +62,10 @@ public final class PlanCheck {
             problems.add(new FieldProblem("blue.credentialsRef", "required: the name of credentials configured on the "
                     + "agents (never the password itself)"));
         }
+        if (!blank(plan.getGreenIdentifier()) && plan.getGreenIdentifier().equalsIgnoreCase(blue.getIdentifier())) {
+            problems.add(new FieldProblem("greenIdentifier", "'" + plan.getGreenIdentifier() + "' is Blue: Green must be a "
+                    + "new instance or cluster (it is deleted on rollback); choose another name, or leave it out"));
+        }
         databases(plan.getDatabases(), problems);
         versions(plan, problems);
         if (plan.getLagThresholdBytes() <= 0 || plan.getLagThresholdBytes() > MAX_LAG_THRESHOLD_BYTES) {

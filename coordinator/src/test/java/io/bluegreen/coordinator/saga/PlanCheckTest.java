@@ -68,6 +68,12 @@ class PlanCheckTest {
     }
 
     @Test
+    void greenCannotBeBlue() {
+        assertTrue(problems(plan().setGreenIdentifier("ORDERS").build()).get("greenIdentifier").contains("is Blue"));
+        assertEquals(Map.of(), problems(plan().setGreenIdentifier("orders-next").build()));
+    }
+
+    @Test
     void aRegionMustBeOneAwsLists() {
         UpgradePlan.Builder nowhere = plan();
         blue(nowhere, b -> b.setRegion("eu-nowhere-9"));

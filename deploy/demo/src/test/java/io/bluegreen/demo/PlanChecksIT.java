@@ -97,6 +97,19 @@ class PlanChecksIT {
     }
 
     @Test
+    void greenMustBeNewNeitherBlueNorAnythingThatExists() {
+        Map<String, Object> isBlue = plan("17.11", BLUE, blue.endpoint().address());
+        isBlue.put("greenIdentifier", BLUE);
+        assertRefused(isBlue, "greenIdentifier", "'" + BLUE + "' is Blue: Green must be a new instance or cluster");
+        stack.rds().createDBInstance(r -> r.dbInstanceIdentifier("plans-taken").engine("postgres").engineVersion("17.11")
+                .dbInstanceClass("db.t3.medium").allocatedStorage(20).masterUsername(USER).masterUserPassword(password));
+        Map<String, Object> taken = plan("17.11", BLUE, blue.endpoint().address());
+        taken.put("greenIdentifier", "plans-taken");
+        assertRefused(taken, "greenIdentifier", "AWS already has an RDS instance 'plans-taken' in " + LocalStack.REGION
+                + ": Green must be new");
+    }
+
+    @Test
     void credentialsAreNotSentToAHostThePlanNamesButTheyAreNotBoundTo() {
         Map<?, ?> dry = http.toBlocking().retrieve(HttpRequest.POST("/upgrades?dryRun=true",
                 plan("17.11", BLUE, "db.attacker.example")), Map.class);
