@@ -359,4 +359,30 @@ class AwsAgentIT {
         assertTrue(noVersion.getMessage().contains("fix the plan"), noVersion.getMessage());
         assertTrue(!noVersion.getMessage().contains(PASSWORD) && !badName.getMessage().contains(PASSWORD));
     }
+
+    @Test
+    void faultsAwsProducesAreRetriedWhenWorthItAndFailClearlyOtherwise() {
+        String upgrade = "upg-faults";
+        createRdsBlue("faulty-rds");
+        ClusterRef blue = ref("faulty-rds", Engine.POSTGRES);
+        var faults = emulator.faults();
+        faults.inject("CreateDBSnapshot", io.bluegreen.local.rds.InjectedFaults.Fault.throttling(), 3);
+        faults.inject("CreateDBSnapshot", io.bluegreen.local.rds.InjectedFaults.Fault.invalidInstanceState(), 2);
+        faults.inject("DescribeDBInstances", io.bluegreen.local.rds.InjectedFaults.Fault.slow(Duration.ofMillis(700)), 2);
+        ClusterReady green = assertInstanceOf(ClusterReady.class, answer(send(upgrade, new CloneCluster(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), blue, "faulty-rds-green", CloneMethod.RDS_SNAPSHOT, null, null))));
+        assertEquals("faulty-rds-green", green.getGreen().getIdentifier());
+        assertEquals(5, faults.used("CreateDBSnapshot"), "throttled three times and busy twice, then cloned");
+        assertEquals(2, faults.used("DescribeDBInstances"), "slow answers are waited for");
+
+        faults.inject("RestoreDBInstanceFromDBSnapshot",
+                io.bluegreen.local.rds.InjectedFaults.Fault.quotaExceeded("InstanceQuotaExceeded"), 1);
+        StepFailed quota = assertInstanceOf(StepFailed.class, answer(send(upgrade, new CloneCluster(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), blue, "faulty-rds-green-2", CloneMethod.RDS_SNAPSHOT, null, null))));
+        assertEquals(FailureReason.QUOTA_EXCEEDED, quota.getReason());
+        assertEquals("InstanceQuotaExceeded", quota.getErrorCode());
+        assertFalse(quota.getRetryable(), "no retry raises a quota");
+        assertTrue(quota.getMessage().contains("raise the account quota"), quota.getMessage());
+        assertEquals(1, faults.used("RestoreDBInstanceFromDBSnapshot"));
+    }
 }

@@ -65,6 +65,7 @@ public final class RdsEmulator implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService handlers;
     private final ControlPlane controlPlane;
+    private final InjectedFaults faults = new InjectedFaults();
     private final SecretsManagerEndpoint secretsManager = new SecretsManagerEndpoint();
     private final Path stateDirectory;
     private final boolean temporaryState;
@@ -83,6 +84,11 @@ public final class RdsEmulator implements AutoCloseable {
     }
 
     /** Where the SDK sends its requests: {@code http://127.0.0.1:port}. */
+    /** Faults the next calls of an action meet (throttling, an invalid state, a quota, a slow answer). */
+    public InjectedFaults faults() {
+        return faults;
+    }
+
     public URI endpoint() {
         return URI.create("http://" + LocalPostgres.HOST + ":" + http.getAddress().getPort());
     }
@@ -142,12 +148,18 @@ public final class RdsEmulator implements AutoCloseable {
             String form = "GET".equals(exchange.getRequestMethod()) ? exchange.getRequestURI().getRawQuery()
                     : new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             QueryRequest request = QueryRequest.parse(form);
+            faults.apply(request.action());
             body = controlPlane.handle(request);
             status = 200;
         } catch (RdsFault fault) {
             status = fault.httpStatus();
             body = Responses.error(fault);
             LOG.debug("RDS emulator answered {}: {}", fault.code(), fault.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            RdsFault fault = new RdsFault("InternalFailure", 500, "The local RDS endpoint was stopped during a request");
+            status = fault.httpStatus();
+            body = Responses.error(fault);
         } catch (RuntimeException e) {
             LOG.error("RDS emulator failed on a request: {}", e.getMessage(), e);
             RdsFault fault = new RdsFault("InternalFailure", 500, "The local RDS endpoint failed: " + e.getMessage());
