@@ -371,7 +371,7 @@ class AwsAgentIT {
         faults.inject("DescribeDBInstances", io.bluegreen.local.rds.InjectedFaults.Fault.slow(Duration.ofMillis(700)), 2);
         ClusterReady green = assertInstanceOf(ClusterReady.class, answer(send(upgrade, new CloneCluster(upgrade,
                 UUID.randomUUID().toString(), 1, Instant.now(), blue, "faulty-rds-green", CloneMethod.RDS_SNAPSHOT, null, null))));
-        assertEquals("faulty-rds-green", green.getGreen().getIdentifier());
+        assertEquals("faulty-rds-green", green.getCluster().getIdentifier());
         assertEquals(5, faults.used("CreateDBSnapshot"), "throttled three times and busy twice, then cloned");
         assertEquals(2, faults.used("DescribeDBInstances"), "slow answers are waited for");
 
