@@ -4,6 +4,7 @@ import io.bluegreen.aws.step.AwsSteps;
 import io.bluegreen.runtime.agent.AgentRuntime;
 import io.bluegreen.runtime.agent.AgentSteps;
 import io.bluegreen.runtime.agent.CommandRunner;
+import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.bluegreen.runtime.micronaut.TopicsAtStartup;
 import io.bluegreen.schemas.Topics;
 import io.micronaut.context.annotation.Context;
@@ -30,7 +31,7 @@ public class AwsAgent {
     private final AgentRuntime runtime;
 
     public AwsAgent(@Named("aws") AgentSteps steps, Optional<TopicsAtStartup> topics,
-                    @Value("${kafka.bootstrap.servers}") String bootstrapServers,
+                    KafkaConnection kafka,
                     @Value("${bluegreen.aws.consumer-group:bluegreen-aws-agent}") String groupId,
                     @Value("${bluegreen.aws.consumer-threads:2}") int workers,
                     @Value("${bluegreen.agent.heartbeat:10s}") Duration heartbeat,
@@ -40,7 +41,7 @@ public class AwsAgent {
                     @Value("${bluegreen.aws.remembered-commands:10000}") int rememberedCommands) {
         topics.ifPresent(TopicsAtStartup::ensure);
         AgentRuntime.Settings settings = new AgentRuntime.Settings("bluegreen-aws-agent", Topics.AWS_COMMANDS, groupId,
-                bootstrapServers, workers, heartbeat, new CommandRunner.Retry(maxAttempts, initialBackoff, maxBackoff),
+                kafka, workers, heartbeat, new CommandRunner.Retry(maxAttempts, initialBackoff, maxBackoff),
                 rememberedCommands);
         // AWS error messages carry no secret of ours: the master password goes to the SDK only
         this.runtime = new AgentRuntime(settings, steps, AwsSteps::classify, UnaryOperator.identity(),

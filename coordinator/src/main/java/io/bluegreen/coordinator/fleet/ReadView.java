@@ -113,7 +113,7 @@ public final class ReadView implements AutoCloseable {
 
     public ReadView(KafkaClients clients, String instanceId) {
         this.consumer = clients.consumer("bluegreen-coordinator-view-" + instanceId, Map.of("max.poll.records", 2000));
-        this.admin = Admin.create(clients.connection());
+        this.admin = clients.admin("bluegreen-coordinator-view-admin-" + instanceId);
         this.thread = new Thread(this::run, "bluegreen-read-view");
         this.thread.setDaemon(true);
     }

@@ -11,6 +11,7 @@ import io.bluegreen.coordinator.saga.Saga;
 import io.bluegreen.coordinator.saga.StepTimeouts;
 import io.micronaut.core.convert.ConversionService;
 import io.bluegreen.schemas.common.UpgradePhase;
+import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.bluegreen.runtime.micronaut.TopicsAtStartup;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,8 +36,8 @@ import java.util.UUID;
 public class CoordinatorFactory {
 
     @Singleton
-    KafkaClients kafkaClients(@Value("${kafka.bootstrap.servers}") String bootstrapServers) {
-        return KafkaClients.of(bootstrapServers);
+    KafkaClients kafkaClients(KafkaConnection connection) {
+        return new KafkaClients(connection);
     }
 
     @Singleton

@@ -2,6 +2,7 @@ package io.bluegreen.monitor.messaging;
 
 import io.bluegreen.monitor.alert.AlertKey;
 import io.bluegreen.monitor.alert.OpenAlerts;
+import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.bluegreen.schemas.serde.UndecodableMessageException;
@@ -36,14 +37,13 @@ public final class AlertHistory {
     private final Map<String, Object> consumerConfig;
     private final Duration timeout;
 
-    public AlertHistory(String bootstrapServers, Duration timeout) {
-        this.consumerConfig = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public AlertHistory(KafkaConnection kafka, Duration timeout) {
+        this.consumerConfig = kafka.with(Map.of(
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.CLIENT_ID_CONFIG, "bluegreen-monitor-alert-history");
+                ConsumerConfig.CLIENT_ID_CONFIG, "bluegreen-monitor-alert-history"));
         this.timeout = timeout;
     }
 

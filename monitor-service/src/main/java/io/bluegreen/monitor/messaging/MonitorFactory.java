@@ -7,6 +7,7 @@ import io.bluegreen.monitor.lag.ReplicationMonitor;
 import io.bluegreen.monitor.lag.Sampler;
 import io.bluegreen.monitor.lag.SamplerSettings;
 import io.bluegreen.runtime.credentials.CredentialsResolver;
+import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.configuration.kafka.annotation.KafkaClient;
@@ -88,14 +89,14 @@ public class MonitorFactory {
     @Context
     @Bean(preDestroy = "close")
     @Requires(property = "bluegreen.monitor.enabled", notEquals = "false")
-    UpgradeEventsConsumer events(@Value("${kafka.bootstrap.servers}") String bootstrapServers,
+    UpgradeEventsConsumer events(KafkaConnection kafka,
                                  @Value("${bluegreen.monitor.group-id:bluegreen-monitor}") String groupId,
                                  @Value("${bluegreen.monitor.alert-history-timeout:30s}") Duration historyTimeout,
                                  ReplicationMonitor monitor, KafkaMonitorOutput output,
                                  @KafkaClient(id = "bluegreen-monitor", acks = KafkaClient.Acknowledge.ALL)
                                  Producer<byte[], byte[]> deadLetters) {
-        UpgradeEventsConsumer consumer = new UpgradeEventsConsumer(bootstrapServers, groupId, monitor,
-                new AlertHistory(bootstrapServers, historyTimeout), deadLetters, output);
+        UpgradeEventsConsumer consumer = new UpgradeEventsConsumer(kafka, groupId, monitor,
+                new AlertHistory(kafka, historyTimeout), deadLetters, output);
         consumer.start();
         return consumer;
     }

@@ -7,6 +7,7 @@ import io.bluegreen.monitor.lag.WatchedUpgrade;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.runtime.kafka.DeadLetterReason;
 import io.bluegreen.runtime.kafka.DeadLetters;
+import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.bluegreen.schemas.serde.UndecodableMessageException;
 import org.apache.avro.specific.SpecificRecord;
@@ -66,18 +67,17 @@ public final class UpgradeEventsConsumer implements AutoCloseable {
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile boolean running = true;
 
-    public UpgradeEventsConsumer(String bootstrapServers, String groupId, ReplicationMonitor monitor,
+    public UpgradeEventsConsumer(KafkaConnection kafka, String groupId, ReplicationMonitor monitor,
                                  AlertHistory alertHistory, Producer<byte[], byte[]> deadLetters,
                                  KafkaMonitorOutput output) {
-        this.config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.config = kafka.with(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-events");
+                ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-events"));
         this.monitor = monitor;
         this.alertHistory = alertHistory;
         this.deadLetters = deadLetters;

@@ -5,6 +5,7 @@ import io.bluegreen.pg.replication.ReplicationAdmin;
 import io.bluegreen.runtime.agent.AgentRuntime;
 import io.bluegreen.runtime.agent.AgentSteps;
 import io.bluegreen.runtime.agent.CommandRunner;
+import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.bluegreen.runtime.micronaut.TopicsAtStartup;
 import io.bluegreen.schemas.Topics;
 import io.micronaut.context.annotation.Context;
@@ -28,7 +29,7 @@ public class PgAgent {
     private final AgentRuntime runtime;
 
     public PgAgent(@Named("pg") AgentSteps steps, ReplicationAdmin admin, Optional<TopicsAtStartup> topics,
-                   @Value("${kafka.bootstrap.servers}") String bootstrapServers,
+                   KafkaConnection kafka,
                    @Value("${bluegreen.pg.consumer-group:bluegreen-pg-agent}") String groupId,
                    @Value("${bluegreen.pg.consumer-threads:2}") int workers,
                    @Value("${bluegreen.agent.heartbeat:10s}") Duration heartbeat,
@@ -38,7 +39,7 @@ public class PgAgent {
                    @Value("${bluegreen.pg.remembered-commands:10000}") int rememberedCommands) {
         topics.ifPresent(TopicsAtStartup::ensure);
         AgentRuntime.Settings settings = new AgentRuntime.Settings("bluegreen-pg-agent", Topics.PG_COMMANDS, groupId,
-                bootstrapServers, workers, heartbeat, new CommandRunner.Retry(maxAttempts, initialBackoff, maxBackoff),
+                kafka, workers, heartbeat, new CommandRunner.Retry(maxAttempts, initialBackoff, maxBackoff),
                 rememberedCommands);
         this.runtime = new AgentRuntime(settings, steps, new PgFailures(), admin::redact, Clock.systemUTC()).start();
     }

@@ -4,9 +4,11 @@ import io.bluegreen.local.support.FreePorts;
 import io.bluegreen.local.support.Directories;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Features;
@@ -18,9 +20,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,12 +41,25 @@ import java.util.concurrent.TimeUnit;
  * starts the server and returns once the broker answers {@code describeCluster}. {@link #close()} stops the
  * server and deletes every directory it made; a JVM shutdown hook does the same if the owner forgets, so
  * non-daemon broker threads never keep a failed build alive.
+ *
+ * <p>Clients connect with {@link #clientSettings()}: PLAINTEXT by default. The client listener of a {@link #scram()}
+ * broker is {@code SASL_PLAINTEXT} and takes only {@value #SCRAM_MECHANISM} logins of the user {@value #SCRAM_USER},
+ * whose password is made when the broker starts and written into the storage as it is formatted (what
+ * {@code kafka-storage format --add-scram} does), so the broker never runs without it. The broker calls itself
+ * (transaction markers) over that listener as that user; the controller listener stays PLAINTEXT.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
+    /** The one user of a {@link #scram()} broker. */
+    public static final String SCRAM_USER = "bluegreen";
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+    private static final String CLIENT_LISTENER = "SASL_PLAINTEXT";
+
     private final Map<String, String> overrides;
+    private final boolean scram;
+    private String scramPassword;
     private Path directory;
     private KafkaRaftServer server;
     private KafkaConfig config;
@@ -56,9 +80,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         return new EmbeddedKafka(Map.of("log.flush.interval.messages", "1"));
     }
 
+    /**
+     * A broker whose clients must log in: SASL_PLAINTEXT with {@value #SCRAM_MECHANISM} as {@value #SCRAM_USER}, the
+     * password made at start ({@link #clientSettings()} carries it).
+     */
+    public static EmbeddedKafka scram() {
+        return new EmbeddedKafka(Map.of(), true);
+    }
+
     /** @param overrides broker settings laid over the defaults (e.g. {@code num.partitions}) */
     public EmbeddedKafka(Map<String, String> overrides) {
+        this(overrides, false);
+    }
+
+    private EmbeddedKafka(Map<String, String> overrides, boolean scram) {
         this.overrides = Map.copyOf(overrides);
+        this.scram = scram;
     }
 
     public synchronized EmbeddedKafka start() {
@@ -71,8 +108,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             int brokerPort = FreePorts.next();
             int controllerPort = FreePorts.next();
             Path logDir = Files.createDirectories(directory.resolve("log"));
+            scramPassword = scram ? generatedPassword() : null;
             Properties props = brokerProperties(brokerPort, controllerPort, logDir);
-            format(props, logDir);
+            format(logDir);
             config = KafkaConfig.fromProps(props, false);
             server = new KafkaRaftServer(config, Time.SYSTEM);
             shutdownHook = new Thread(this::stopQuietly, "embedded-kafka-shutdown");
@@ -81,7 +119,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             bootstrapServers = "127.0.0.1:" + brokerPort;
             awaitReady(Duration.ofSeconds(60));
             startupTime = Duration.ofNanos(System.nanoTime() - began);
-            LOG.info("Kafka broker (KRaft) ready at {} in {} ms", bootstrapServers, startupTime.toMillis());
+            LOG.info("Kafka broker (KRaft) ready at {} ({}) in {} ms", bootstrapServers,
+                    scram ? CLIENT_LISTENER + ", " + SCRAM_MECHANISM + " as " + SCRAM_USER : "PLAINTEXT",
+                    startupTime.toMillis());
             return this;
         } catch (Exception e) {
             stopQuietly();
@@ -95,11 +135,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        String clients = scram ? CLIENT_LISTENER : "PLAINTEXT";
+        props.put("listeners", clients + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", clients + "://127.0.0.1:" + brokerPort);
+        props.put("listener.security.protocol.map", clients + ":" + clients + ",CONTROLLER:PLAINTEXT");
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("inter.broker.listener.name", clients);
+        if (scram) {
+            props.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+            props.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
+            // the broker's own login when it calls itself (transaction markers)
+            String listener = "listener.name." + CLIENT_LISTENER.toLowerCase(Locale.ROOT) + ".";
+            props.put(listener + SCRAM_MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+                    jaasConfig(SCRAM_USER, scramPassword));
+        }
         props.put("log.dirs", logDir.toString());
         props.put("offsets.topic.replication.factor", "1");
         props.put("offsets.topic.num.partitions", "4");
@@ -116,9 +165,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         return props;
     }
 
-    private static void format(Properties props, Path logDir) throws Exception {
+    private void format(Path logDir) throws Exception {
         ByteArrayOutputStream formatterOutput = new ByteArrayOutputStream();
-        new Formatter()
+        Formatter formatter = new Formatter()
                 .setPrintStream(new PrintStream(formatterOutput, true))
                 .setNodeId(1)
                 .setClusterId(Uuid.randomUuid().toString())
@@ -126,13 +175,31 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setMetadataLogDirectory(logDir.toString())
                 .setControllerListenerName("CONTROLLER")
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                .setSupportedFeatures(Features.PRODUCTION_FEATURES)
-                .run();
+                .setSupportedFeatures(Features.PRODUCTION_FEATURES);
+        if (scram) {
+            // the user's credential is in the cluster's first metadata, as kafka-storage format --add-scram writes it
+            formatter.setScramArguments(List.of(
+                    SCRAM_MECHANISM + "=[name=" + SCRAM_USER + ",password=" + scramPassword + "]"));
+        }
+        formatter.run();
+    }
+
+    /** Hex of 24 random bytes: nothing in it needs quoting in a JAAS line or in the formatter's SCRAM argument. */
+    private static String generatedPassword() {
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    /** A client's {@code sasl.jaas.config} for a SCRAM login. */
+    public static String jaasConfig(String username, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + username
+                + "\" password=\"" + password + "\";";
     }
 
     private void awaitReady(Duration timeout) throws Exception {
-        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        Map<String, Object> config = new HashMap<>(clientSettings());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(config)) {
             while (true) {
@@ -180,6 +247,44 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /**
+     * What a client needs to connect: {@code bootstrap.servers}; for a {@link #scram()} broker also
+     * {@code security.protocol}, {@code sasl.mechanism} and {@code sasl.jaas.config} (the login with the password).
+     * Its {@code toString()} hides {@code sasl.jaas.config}.
+     */
+    public Map<String, Object> clientSettings() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        if (scram) {
+            settings.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, CLIENT_LISTENER);
+            settings.put(SaslConfigs.SASL_MECHANISM, SCRAM_MECHANISM);
+            settings.put(SaslConfigs.SASL_JAAS_CONFIG, jaasConfig(SCRAM_USER, scramPassword));
+        }
+        return new ClientSettings(settings);
+    }
+
+    /** Client settings whose {@code toString()} never shows the login. */
+    private static final class ClientSettings extends AbstractMap<String, Object> {
+        private final Map<String, Object> settings;
+
+        ClientSettings(Map<String, Object> settings) {
+            this.settings = Collections.unmodifiableMap(settings);
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return settings.entrySet();
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder text = new StringBuilder("{");
+            settings.forEach((name, value) -> text.append(text.length() > 1 ? ", " : "").append(name).append('=')
+                    .append(name.equals(SaslConfigs.SASL_JAAS_CONFIG) ? "[hidden]" : value));
+            return text.append('}').toString();
+        }
+    }
+
     public Duration startupTime() {
         return startupTime;
     }
@@ -212,6 +317,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             server = null;
         }
+        scramPassword = null;
         if (directory != null) {
             Directories.deleteRecursively(directory);
             directory = null;

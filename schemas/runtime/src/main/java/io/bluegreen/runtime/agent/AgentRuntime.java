@@ -3,6 +3,7 @@ package io.bluegreen.runtime.agent;
 import io.bluegreen.runtime.kafka.AcknowledgedPublisher;
 import io.bluegreen.runtime.kafka.DeadLetterReason;
 import io.bluegreen.runtime.kafka.DeadLetters;
+import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.bluegreen.schemas.serde.UndecodableMessageException;
@@ -78,12 +79,13 @@ public final class AgentRuntime implements AutoCloseable {
      * @param name               the agent's name: dead letters' handler, client ids, thread names
      * @param commandsTopic      the topic its commands arrive on
      * @param groupId            its consumer group (instances of one agent share the partitions)
+     * @param kafka              how its consumer and its producer connect to Kafka
      * @param workers            steps run at the same time at most (each on its own partition)
      * @param heartbeat          interval of {@code StepInProgress} while a step runs
      * @param retry              retries of retryable errors
      * @param rememberedCommands answers kept to answer a repeated command id again
      */
-    public record Settings(String name, String commandsTopic, String groupId, String bootstrapServers, int workers,
+    public record Settings(String name, String commandsTopic, String groupId, KafkaConnection kafka, int workers,
                            Duration heartbeat, CommandRunner.Retry retry, int rememberedCommands) {
 
         public Settings {
@@ -160,7 +162,7 @@ public final class AgentRuntime implements AutoCloseable {
         this.clock = clock;
         this.runner = new CommandRunner(settings.name(), steps, classifier, redactor, settings.retry(), () -> stopping);
         this.answered = new AnsweredCommands(settings.rememberedCommands());
-        this.publisher = new AcknowledgedPublisher(settings.bootstrapServers(), settings.name() + "-results");
+        this.publisher = new AcknowledgedPublisher(settings.kafka(), settings.name() + "-results");
         this.workers = Executors.newFixedThreadPool(settings.workers(), threads(settings.name() + "-step"));
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(threads(settings.name() + "-heartbeat"));
         this.pollThread = threads(settings.name() + "-commands").newThread(this::poll);
@@ -176,8 +178,7 @@ public final class AgentRuntime implements AutoCloseable {
     // ---------- the poll thread ----------
 
     private void poll() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        Map<String, Object> config = settings.kafka().with(Map.of());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.name() + "-commands");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -26,13 +26,12 @@ public final class AcknowledgedPublisher implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
 
-    public AcknowledgedPublisher(String bootstrapServers, String clientId) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public AcknowledgedPublisher(KafkaConnection connection, String clientId) {
+        this.producer = new KafkaProducer<>(connection.with(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.CLIENT_ID_CONFIG, clientId,
-                ProducerConfig.LINGER_MS_CONFIG, 0),
+                ProducerConfig.LINGER_MS_CONFIG, 0)),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -54,8 +53,8 @@ public final class AcknowledgedPublisher implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while writing to " + topic, e);
             } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("Could not write to " + topic + " (is Kafka reachable at the configured "
-                        + "kafka.bootstrap.servers?): " + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+                throw new IllegalStateException("Could not write to " + topic + " (" + KafkaConnection.WHAT_TO_CHECK
+                        + "): " + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
             }
         }
     }

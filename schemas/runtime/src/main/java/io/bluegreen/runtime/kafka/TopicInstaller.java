@@ -53,8 +53,8 @@ public final class TopicInstaller {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Could not create the bluegreen topics (is Kafka reachable at the "
-                    + "configured kafka.bootstrap.servers?): " + e.getMessage(), e);
+            throw new IllegalStateException("Could not create the bluegreen topics ("
+                    + KafkaConnection.WHAT_TO_CHECK + "): " + e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.bluegreen.runtime.micronaut;
 
+import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.bluegreen.runtime.kafka.TopicInstaller;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -15,20 +16,21 @@ import java.util.Optional;
 /**
  * Creates the catalogue's missing topics when a service starts ({@code bluegreen.topics.create}, default
  * true), with {@code bluegreen.topics.partitions} partitions and the broker's default replication factor unless
- * {@code bluegreen.topics.replication-factor} is set.
+ * {@code bluegreen.topics.replication-factor} is set. Its admin client connects as every client the service builds
+ * ({@link KafkaConnection}).
  */
 @Singleton
 @Requires(property = "bluegreen.topics.create", notEquals = "false")
 public class TopicsAtStartup implements ApplicationEventListener<StartupEvent> {
 
-    private final String bootstrapServers;
+    private final KafkaConnection connection;
     private final int partitions;
     private final Optional<Short> replicationFactor;
 
-    public TopicsAtStartup(@Value("${kafka.bootstrap.servers:localhost:9092}") String bootstrapServers,
+    public TopicsAtStartup(KafkaConnection connection,
                            @Value("${bluegreen.topics.partitions:12}") int partitions,
                            @Value("${bluegreen.topics.replication-factor:-1}") short replicationFactor) {
-        this.bootstrapServers = bootstrapServers;
+        this.connection = connection;
         this.partitions = partitions;
         this.replicationFactor = replicationFactor > 0 ? Optional.of(replicationFactor) : Optional.empty();
     }
@@ -48,7 +50,8 @@ public class TopicsAtStartup implements ApplicationEventListener<StartupEvent> {
         if (ensured) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        Map<String, Object> settings = connection.with(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "bluegreen-topics"));
+        try (Admin admin = Admin.create(settings)) {
             TopicInstaller.ensureTopics(admin, partitions, replicationFactor);
         }
         ensured = true;

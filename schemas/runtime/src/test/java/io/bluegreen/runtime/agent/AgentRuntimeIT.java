@@ -3,6 +3,7 @@ package io.bluegreen.runtime.agent;
 import io.bluegreen.local.kafka.EmbeddedKafka;
 import io.bluegreen.local.testbed.WithTestBed;
 import io.bluegreen.runtime.kafka.DeadLetters;
+import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.bluegreen.runtime.kafka.TopicInstaller;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.command.pg.FenceWrites;
@@ -134,7 +135,7 @@ class AgentRuntimeIT {
         ErrorClassifier classifier = (error, command, ctx) -> new ErrorClassifier.Classified(FailureReason.UNREACHABLE,
                 error instanceof IllegalStateException, null, ctx.step() + " failed: " + error.getMessage());
         runtime = new AgentRuntime(new AgentRuntime.Settings(AGENT, Topics.PG_COMMANDS, "agent-runtime-it-" + UUID.randomUUID(),
-                kafka.bootstrapServers(), 2, Duration.ofMillis(200),
+                KafkaConnection.of(kafka.clientSettings()), 2, Duration.ofMillis(200),
                 new CommandRunner.Retry(4, Duration.ofMillis(10), Duration.ofMillis(50)), 1000),
                 steps, classifier, text -> text.replace(SECRET, "****"), Clock.systemUTC()).start();
     }

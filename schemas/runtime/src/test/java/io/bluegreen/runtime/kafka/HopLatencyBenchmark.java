@@ -58,7 +58,7 @@ class HopLatencyBenchmark {
         String group = "bench-" + UUID.randomUUID();
         Thread echo = new Thread(() -> {
             try (KafkaConsumer<byte[], byte[]> in = consumer(bootstrap, group + "-echo", fetchWait);
-                 AcknowledgedPublisher out = new AcknowledgedPublisher(bootstrap, "bench-echo")) {
+                 AcknowledgedPublisher out = new AcknowledgedPublisher(connection(bootstrap), "bench-echo")) {
                 in.subscribe(List.of(ping));
                 while (running.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : in.poll(Duration.ofMillis(100))) {
@@ -71,7 +71,7 @@ class HopLatencyBenchmark {
         echo.start();
         List<Long> rounds = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> in = consumer(bootstrap, group + "-caller", fetchWait);
-             AcknowledgedPublisher out = new AcknowledgedPublisher(bootstrap, "bench-caller")) {
+             AcknowledgedPublisher out = new AcknowledgedPublisher(connection(bootstrap), "bench-caller")) {
             in.subscribe(List.of(pong));
             // warm up: both sides assigned and fetching
             long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -109,6 +109,10 @@ class HopLatencyBenchmark {
         return new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "group.id", group, "auto.offset.reset", "latest",
                 "enable.auto.commit", false, "max.poll.records", 1, "fetch.max.wait.ms", fetchWait,
                 "isolation.level", "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static KafkaConnection connection(String bootstrap) {
+        return KafkaConnection.of(Map.of("bootstrap.servers", bootstrap));
     }
 
     private static String load() {
