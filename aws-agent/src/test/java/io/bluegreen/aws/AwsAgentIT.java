@@ -385,4 +385,27 @@ class AwsAgentIT {
         assertTrue(quota.getMessage().contains("raise the account quota"), quota.getMessage());
         assertEquals(1, faults.used("RestoreDBInstanceFromDBSnapshot"));
     }
+
+    @Test
+    void bluesOwnGroupWithLogicalReplicationOnIsKeptAndBlueIsNotRebooted() {
+        String upgrade = "upg-own-group";
+        rds.createDBParameterGroup(r -> r.dbParameterGroupName("tuned-pg16").dbParameterGroupFamily("postgres16")
+                .description("Blue's own tuning"));
+        rds.modifyDBParameterGroup(r -> r.dbParameterGroupName("tuned-pg16").parameters(
+                software.amazon.awssdk.services.rds.model.Parameter.builder().parameterName("rds.logical_replication")
+                        .parameterValue("1").applyMethod("pending-reboot").build(),
+                software.amazon.awssdk.services.rds.model.Parameter.builder().parameterName("work_mem")
+                        .parameterValue("65536").applyMethod("immediate").build()));
+        rds.createDBInstance(r -> r.dbInstanceIdentifier("tuned-rds").engine("postgres").engineVersion("16.15")
+                .dbInstanceClass("db.t3.medium").allocatedStorage(20).masterUsername(MASTER).masterUserPassword(PASSWORD)
+                .dbParameterGroupName("tuned-pg16"));
+        awaitInstanceAvailable("tuned-rds");
+        StepSucceeded kept = assertInstanceOf(StepSucceeded.class, answer(send(upgrade, enable(upgrade,
+                ref("tuned-rds", Engine.POSTGRES)))));
+        assertTrue(kept.getAlreadyDone(), "nothing was changed");
+        assertTrue(kept.getSummary().contains("no reboot"), kept.getSummary());
+        var blue = rds.describeDBInstances(r -> r.dbInstanceIdentifier("tuned-rds")).dbInstances().get(0);
+        assertEquals("tuned-pg16", blue.dbParameterGroups().get(0).dbParameterGroupName(), "Blue keeps its own group");
+        assertEquals("available", blue.dbInstanceStatus(), "and was not rebooted");
+    }
 }

@@ -12,8 +12,10 @@ import io.bluegreen.schemas.common.FailureReason;
 import java.util.Map;
 
 /**
- * Logical replication on: a parameter group of the cluster's family with {@code rds.logical_replication = 1}
- * (created or reused), attached, the writer rebooted while the change is pending, done when the group is in-sync.
+ * Logical replication on. When Blue's own parameter group already has {@code rds.logical_replication = 1} and it is
+ * applied, nothing changes and Blue is not rebooted (pending, the step fails and says to reboot Blue when the user
+ * chooses). Otherwise: a parameter group of the cluster's family with {@code rds.logical_replication = 1} (created or
+ * reused), attached, the writer rebooted while the change is pending, done when the group is in-sync.
  */
 final class EnableLogicalReplicationStep implements AwsStep {
 
@@ -43,6 +45,21 @@ final class EnableLogicalReplicationStep implements AwsStep {
         int major = resource.engineMajor();
         String group = command.getParameterGroupName() != null ? command.getParameterGroupName()
                 : EngineVersions.logicalReplicationGroup(command.getCluster().getEngine(), major);
+        String own = resource.parameterGroup();
+        if (!acted && own != null && !own.equals(group)
+                && "1".equals(rds.parameterValue(own, aurora, RdsOperations.LOGICAL_REPLICATION).orElse(null))) {
+            // Blue's own group already turns it on: keep Blue's group (its tuned parameters) and do not reboot Blue
+            if (!"in-sync".equals(resource.parameterApplyStatus())) {
+                throw new StepFailure(FailureReason.PRECONDITION_FAILED, false, "Blue " + id + "'s own parameter group "
+                        + own + " has " + RdsOperations.LOGICAL_REPLICATION + " = 1, but it is "
+                        + resource.parameterApplyStatus() + ": reboot Blue's writer in a window of your choosing, then "
+                        + "retry (bluegreen does not reboot Blue unasked)");
+            }
+            String writer = resource.writerInstance().orElse(id);
+            return new Pass.Done(context.succeeded("logical replication is already on for " + id + " in its own parameter "
+                    + "group " + own + ": nothing changed, no reboot", true,
+                    Map.of("parameterGroup", own, "identifier", id, "writerInstance", writer)));
+        }
         acted |= rds.ensureLogicalReplicationGroup(group, EngineVersions.family(command.getCluster().getEngine(), major), aurora);
         if (!group.equals(resource.parameterGroup())) {
             if (!resource.available()) {
