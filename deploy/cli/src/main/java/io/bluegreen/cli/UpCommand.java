@@ -26,14 +26,15 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "up", description = {
         "Starts the local stack in the foreground: a KRaft Kafka broker, the local RDS endpoint (real PostgreSQL 16 and "
                 + "17 behind it) and every service (coordinator, aws-agent, pg-agent, monitor) on loopback.",
-        "Prints every endpoint and the credentials to use them: the API user's password and the database master "
-                + "password are written to files of mode 600 under $XDG_RUNTIME_DIR/bluegreen/local (or "
-                + "~/.bluegreen/local), never printed. Prints 'ready' last. Ctrl-C stops everything and deletes the "
-                + "password files."})
+        "Prints every endpoint and the credentials to use them: the API user's password, the database master "
+                + "password and the AWS secret key of the local RDS endpoint are written to files of mode 600 under "
+                + "$XDG_RUNTIME_DIR/bluegreen/local (or ~/.bluegreen/local), never printed. Prints 'ready' last. "
+                + "Ctrl-C stops everything and deletes the files."})
 final class UpCommand implements Callable<Integer> {
 
     static final String API_PASSWORD_FILE = "api-password";
     static final String MASTER_PASSWORD_FILE = "master-password";
+    static final String AWS_SECRET_KEY_FILE = "aws-secret-access-key";
 
     @ParentCommand
     Main main;
@@ -52,6 +53,7 @@ final class UpCommand implements Callable<Integer> {
         LocalStack stack = LocalStack.builder(masterUser, masterPassword).start();
         Path apiPassword = directory.resolve(API_PASSWORD_FILE);
         Path masterPasswordFile = directory.resolve(MASTER_PASSWORD_FILE);
+        Path awsSecretKeyFile = directory.resolve(AWS_SECRET_KEY_FILE);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -59,11 +61,13 @@ final class UpCommand implements Callable<Integer> {
             } finally {
                 deleteQuietly(apiPassword);
                 deleteQuietly(masterPasswordFile);
+                deleteQuietly(awsSecretKeyFile);
                 stopped.countDown();
             }
         }, "bluegreen-up-stop"));
         writeSecret(apiPassword, stack.apiUser().password());
         writeSecret(masterPasswordFile, masterPassword);
+        writeSecret(awsSecretKeyFile, stack.awsSecretAccessKey());
 
         String coordinator = stack.coordinator().toString().replaceAll("/+$", "");
         String rds = stack.emulator().endpoint().toString().replaceAll("/+$", "");
@@ -81,6 +85,8 @@ final class UpCommand implements Callable<Integer> {
             up.put("apiPasswordFile", apiPassword.toString());
             up.put("masterUser", masterUser);
             up.put("masterPasswordFile", masterPasswordFile.toString());
+            up.put("awsAccessKeyId", LocalStack.ACCESS_KEY);
+            up.put("awsSecretAccessKeyFile", awsSecretKeyFile.toString());
             up.put("credentialsRef", LocalStack.CREDENTIALS_REF);
             up.put("servicesLog", log);
             env.out().println(up.toString());
@@ -102,8 +108,9 @@ final class UpCommand implements Callable<Integer> {
                     + " BLUEGREEN_PASSWORD_FILE=" + apiPassword);
             out.println("  ./bluegreen status");
             out.println();
-            out.println("The local RDS endpoint takes any AWS key (aws CLI v2):");
-            out.println("  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local");
+            out.println("The local RDS endpoint (aws CLI v2), signed with the stack's own key:");
+            out.println("  export AWS_ACCESS_KEY_ID=" + LocalStack.ACCESS_KEY + " AWS_SECRET_ACCESS_KEY=\"$(cat "
+                    + awsSecretKeyFile + ")\"");
             out.println("  aws rds --endpoint-url " + rds + " --region " + LocalStack.REGION + " describe-db-instances");
             out.println("Create Blue with master user " + masterUser + " and the password in " + masterPasswordFile
                     + "; a plan names these credentials \"credentialsRef\": \"" + LocalStack.CREDENTIALS_REF + "\":");
@@ -112,7 +119,7 @@ final class UpCommand implements Callable<Integer> {
                     + "--db-instance-class db.t3.medium --allocated-storage 20 --master-username " + masterUser
                     + " --master-user-password \"$(cat " + masterPasswordFile + ")\"");
             out.println();
-            out.println("Ctrl-C stops everything and deletes the password files.");
+            out.println("Ctrl-C stops everything and deletes the password and key files.");
             out.println("ready");
             out.flush();
         }

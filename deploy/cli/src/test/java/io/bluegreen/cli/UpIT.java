@@ -73,6 +73,10 @@ class UpIT {
             assertTrue(passwordFile.startsWith(runtime), passwordFile + " under XDG_RUNTIME_DIR");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile)));
             assertFalse(printed.contains(Files.readString(passwordFile).strip()), "the password itself is not printed");
+            Path keyFile = runtime.resolve("bluegreen").resolve("local").resolve("aws-secret-access-key");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+            assertFalse(printed.contains(Files.readString(keyFile).strip()), "the AWS secret key is not printed");
+            assertTrue(printed.contains("AWS_SECRET_ACCESS_KEY=\"$(cat " + keyFile + ")\""), printed);
 
             CliRun status = CliRun.run(Map.of("BLUEGREEN_API", export.group(1), "BLUEGREEN_USER", export.group(2),
                     "BLUEGREEN_PASSWORD_FILE", passwordFile.toString()), "status", "--output", "json");
@@ -86,6 +90,7 @@ class UpIT {
             assertTrue(up.waitFor(1, TimeUnit.MINUTES), "up stops");
             reader.join();
             assertFalse(Files.exists(passwordFile), "the password files are deleted: " + passwordFile);
+            assertFalse(Files.exists(keyFile), "the key file is deleted");
         } finally {
             if (up.isAlive()) {
                 up.destroyForcibly();

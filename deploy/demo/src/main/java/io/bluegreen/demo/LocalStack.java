@@ -183,6 +183,14 @@ public final class LocalStack implements AutoCloseable {
         return rds;
     }
 
+    /**
+     * The AWS secret key the services sign their calls to the local RDS endpoint with: made per start (the endpoint
+     * accepts any signature), never written down here. A user's own AWS CLI may sign with it too.
+     */
+    public String awsSecretAccessKey() {
+        return SECRET_KEY;
+    }
+
     /** The API user this stack made for itself: every role (viewer, operator, approver). */
     public ApiUser apiUser() {
         return apiUser;
