@@ -2,9 +2,7 @@ package io.bluegreen.cli;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,8 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,25 +41,25 @@ class UpIT {
         ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "up").redirectErrorStream(true);
         builder.environment().put("MVN", "false"); // built by the package phase: the launcher must not build
         builder.environment().put("XDG_RUNTIME_DIR", runtime.toString());
+        // Output goes to a file, not a pipe: a pipe read while the process exits can fail with "Stream closed".
+        Path output = runtime.resolve("up.out");
+        builder.redirectOutput(output.toFile());
         Process up = builder.start();
-        List<String> lines = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line);
-                }
+        java.util.function.Supplier<List<String>> printedLines = () -> {
+            try {
+                return Files.readAllLines(output, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        });
+        };
         try {
             try {
-                await().atMost(java.time.Duration.ofMinutes(2)).until(() -> lines.contains("ready") || !up.isAlive());
+                await().atMost(java.time.Duration.ofMinutes(2)).until(() -> printedLines.get().contains("ready") || !up.isAlive());
             } catch (org.awaitility.core.ConditionTimeoutException e) {
-                throw new AssertionError("no 'ready' within 2 minutes; printed:\n" + String.join("\n", lines), e);
+                throw new AssertionError("no 'ready' within 2 minutes; printed:\n" + String.join("\n", printedLines.get()), e);
             }
-            assertTrue(up.isAlive(), "up stopped early: " + String.join("\n", lines));
-            String printed = String.join("\n", lines);
+            String printed = String.join("\n", printedLines.get());
+            assertTrue(up.isAlive(), "up stopped early: " + printed);
             for (String endpoint : List.of("REST API", "OpenAPI", "health", "metrics", "Kafka", "local RDS")) {
                 assertTrue(printed.contains(endpoint), endpoint + " is printed: " + printed);
             }
@@ -88,7 +84,6 @@ class UpIT {
 
             up.destroy(); // SIGTERM: the same shutdown as Ctrl-C
             assertTrue(up.waitFor(1, TimeUnit.MINUTES), "up stops");
-            reader.join();
             assertFalse(Files.exists(passwordFile), "the password files are deleted: " + passwordFile);
             assertFalse(Files.exists(keyFile), "the key file is deleted");
         } finally {
