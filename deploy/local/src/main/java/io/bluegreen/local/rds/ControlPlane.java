@@ -48,7 +48,8 @@ final class ControlPlane implements AutoCloseable {
             "CreateDBParameterGroup", "ModifyDBClusterParameterGroup", "ModifyDBParameterGroup",
             "DescribeDBClusterParameterGroups", "DescribeDBParameterGroups", "DescribeDBClusterParameters",
             "DescribeDBParameters", "DeleteDBClusterParameterGroup", "DeleteDBParameterGroup", "DescribeDBLogFiles",
-            "DownloadDBLogFilePortion");
+            "DownloadDBLogFilePortion", "DescribeDBEngineVersions", "ListTagsForResource", "AddTagsToResource",
+            "RemoveTagsFromResource");
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
     private static final Pattern MASTER_USER = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,62}");
     private static final DateTimeFormatter LOG_NAME = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH").withZone(ZoneOffset.UTC);
@@ -82,6 +83,7 @@ final class ControlPlane implements AutoCloseable {
         this.instances = stateFile.load("instance", Model.Instance::new);
         this.snapshots = stateFile.load("snapshot", Model.Snapshot::new);
         this.groups = stateFile.load("group", Model.ParameterGroup::new);
+        ensureDefaultGroups();
         resume();
     }
 
@@ -228,6 +230,9 @@ final class ControlPlane implements AutoCloseable {
                 case "DescribeDBLogFiles" -> describeLogFiles(request, body);
                 case "DownloadDBLogFilePortion" -> downloadLog(request, body);
                 case "DescribeDBEngineVersions" -> describeEngineVersions(request, body);
+                case "ListTagsForResource" -> Responses.tagList(body, taggable(request).tags);
+                case "AddTagsToResource" -> body = addTags(request);
+                case "RemoveTagsFromResource" -> body = removeTags(request);
                 default -> throw RdsFault.invalidAction(action);
             }
             save();
@@ -261,14 +266,15 @@ final class ControlPlane implements AutoCloseable {
             found.addAll(clusters.values());
         }
         body.open("DBClusters");
-        found.forEach(c -> renderCluster(body, c));
+        found.forEach(c -> renderCluster(request, body, c));
         body.close("DBClusters");
     }
 
-    private void renderCluster(Xml body, Model.Cluster c) {
+    private void renderCluster(QueryRequest request, Xml body, Model.Cluster c) {
         List<Model.Instance> members = instances.values().stream()
                 .filter(i -> c.identifier.equals(i.clusterIdentifier)).toList();
-        Responses.cluster(body, c, port(c.serverId), members, groupStatus(c.parameterGroup, true, c.serverId));
+        Responses.cluster(body, request.region(), c, port(c.serverId), members,
+                groupStatus(c.parameterGroup, true, c.serverId));
     }
 
     private void createCluster(QueryRequest request, Xml body) {
@@ -294,6 +300,7 @@ final class ControlPlane implements AutoCloseable {
         c.parameterGroup = group.name;
         c.databaseName = request.optional("DatabaseName").orElse(null);
         c.created = Instant.now();
+        Settings.apply(request, c, Settings.ALL, true);
         clusters.put(id, c);
         boolean logical = isLogical(group);
         String database = c.databaseName;
@@ -304,7 +311,7 @@ final class ControlPlane implements AutoCloseable {
                 c.status = "available";
             }
         }, e -> c.status = "failed");
-        renderCluster(body, c);
+        renderCluster(request, body, c);
     }
 
     private void modifyCluster(QueryRequest request, Xml body) {
@@ -321,10 +328,12 @@ final class ControlPlane implements AutoCloseable {
             checkUpgrade(request, current, target.get(), running.get(c.serverId),
                     msg -> RdsFault.clusterState(c.identifier, c.status, msg));
         }
-        if (newId.isPresent() && !newId.get().equals(c.identifier)) {
-            if (clusters.containsKey(newId.get())) {
-                throw new RdsFault("DBClusterAlreadyExistsFault", 400, "DB cluster " + newId.get() + " already exists");
-            }
+        boolean renamed = newId.isPresent() && !newId.get().equals(c.identifier);
+        if (renamed && clusters.containsKey(newId.get())) {
+            throw new RdsFault("DBClusterAlreadyExistsFault", 400, "DB cluster " + newId.get() + " already exists");
+        }
+        Settings.apply(request, c, Settings.CLUSTER_MODIFY, true);
+        if (renamed) {
             clusters.remove(c.identifier);
             instances.values().stream().filter(i -> c.identifier.equals(i.clusterIdentifier))
                     .forEach(i -> i.clusterIdentifier = newId.get());
@@ -356,7 +365,7 @@ final class ControlPlane implements AutoCloseable {
             }, e -> {
             }, () -> c.status = "available");
         }
-        renderCluster(body, c);
+        renderCluster(request, body, c);
     }
 
     private void deleteCluster(QueryRequest request, Xml body) {
@@ -381,7 +390,7 @@ final class ControlPlane implements AutoCloseable {
         String serverId = c.serverId;
         later("delete cluster " + c.identifier, () -> dropServer(serverId), e -> c.status = "failed",
                 () -> clusters.remove(c.identifier, c));
-        renderCluster(body, c);
+        renderCluster(request, body, c);
     }
 
     private void cloneCluster(QueryRequest request, Xml body) {
@@ -414,6 +423,9 @@ final class ControlPlane implements AutoCloseable {
         c.databaseName = source.databaseName;
         c.created = Instant.now();
         c.cloneOf = source.identifier;
+        c.kmsKeyId = source.kmsKeyId;
+        c.storageEncrypted = source.storageEncrypted;
+        Settings.apply(request, c, Settings.CLUSTER_RESTORE, true);
         clusters.put(id, c);
         Model.Server sourceServer = servers.get(source.serverId);
         LocalPostgres sourcePostgres = running.get(source.serverId);
@@ -427,7 +439,7 @@ final class ControlPlane implements AutoCloseable {
                 c.status = "available";
             }
         }, e -> c.status = "failed");
-        renderCluster(body, c);
+        renderCluster(request, body, c);
     }
 
     private void restoreCluster(QueryRequest request, Xml body) {
@@ -456,6 +468,12 @@ final class ControlPlane implements AutoCloseable {
         c.masterUsername = snapshot.masterUsername;
         c.parameterGroup = group.name;
         c.created = Instant.now();
+        c.kmsKeyId = snapshot.kmsKeyId;
+        c.storageEncrypted = snapshot.encrypted;
+        Settings.apply(request, c, Settings.CLUSTER_RESTORE, true);
+        if (c.tags.isEmpty()) {
+            c.tags.putAll(snapshot.tags);
+        }
         clusters.put(id, c);
         boolean logical = isLogical(group);
         later("restore cluster " + id + " from " + snapshot.identifier, () -> {
@@ -466,7 +484,7 @@ final class ControlPlane implements AutoCloseable {
                 c.status = "available";
             }
         }, e -> c.status = "failed");
-        renderCluster(body, c);
+        renderCluster(request, body, c);
     }
 
     // ------------------------------------------------------------------ instances
@@ -480,22 +498,23 @@ final class ControlPlane implements AutoCloseable {
             found.addAll(instances.values());
         }
         body.open("DBInstances");
-        found.forEach(i -> renderInstance(body, i));
+        found.forEach(i -> renderInstance(request, body, i));
         body.close("DBInstances");
     }
 
-    private void renderInstance(Xml body, Model.Instance i) {
+    private void renderInstance(QueryRequest request, Xml body, Model.Instance i) {
         Model.Cluster c = i.clusterIdentifier == null ? null : clusters.get(i.clusterIdentifier);
         String serverId = c != null ? c.serverId : i.serverId;
         String version = c != null ? c.engineVersion : i.engineVersion;
         boolean memberReady = c == null || !"creating".equals(i.status);
         String status = c != null ? "in-sync" : groupStatus(i.parameterGroup, false, serverId);
-        Responses.instance(body, i, version, memberReady ? port(serverId) : null, status);
+        Responses.instance(body, request.region(), i, c, version, memberReady ? port(serverId) : null, status);
     }
 
     private void createInstance(QueryRequest request, Xml body) {
         String id = request.identifier("DBInstanceIdentifier");
         String instanceClass = request.required("DBInstanceClass");
+        Settings.checkInstanceClass(instanceClass);
         String engine = EngineVersion.checkEngine(request.required("Engine"));
         Optional<String> clusterId = request.optionalIdentifier("DBClusterIdentifier");
         if (instances.containsKey(id)) {
@@ -521,6 +540,8 @@ final class ControlPlane implements AutoCloseable {
             i.databaseName = c.databaseName;
             i.parameterGroup = request.optional("DBParameterGroupName")
                     .orElse("default." + EngineVersion.parse(c.engineVersion).family(c.engine));
+            Settings.refuseClusterSettings(request, true);
+            Settings.apply(request, i, Settings.MEMBER, false);
             i.writer = instances.values().stream().noneMatch(m -> c.identifier.equals(m.clusterIdentifier) && m.writer);
             instances.put(id, i);
             later("create instance " + id + " in " + c.identifier, () -> awaitCluster(c), e -> i.status = "failed",
@@ -538,6 +559,7 @@ final class ControlPlane implements AutoCloseable {
             i.masterUsername = master;
             i.databaseName = request.optional("DBName").orElse(null);
             i.parameterGroup = group.name;
+            Settings.apply(request, i, Settings.ALL, false);
             instances.put(id, i);
             boolean logical = isLogical(group);
             String database = i.databaseName;
@@ -549,7 +571,7 @@ final class ControlPlane implements AutoCloseable {
                 }
             }, e -> i.status = "failed");
         }
-        renderInstance(body, i);
+        renderInstance(request, body, i);
     }
 
     private void modifyInstance(QueryRequest request, Xml body) {
@@ -560,12 +582,19 @@ final class ControlPlane implements AutoCloseable {
         Optional<String> groupName = request.optional("DBParameterGroupName");
         boolean upgrade = false;
         Model.ParameterGroup group = null;
+        boolean renamed = newId.isPresent() && !newId.get().equals(i.identifier);
+        if (renamed && instances.containsKey(newId.get())) {
+            throw new RdsFault("DBInstanceAlreadyExists", 400, "DB instance " + newId.get() + " already exists");
+        }
         if (i.clusterIdentifier != null) {
             if (target.isPresent()) {
                 throw RdsFault.invalidCombination("DB instance " + i.identifier + " is a member of DB cluster "
                         + i.clusterIdentifier + ": modify the engine version of the cluster");
             }
-            groupName.ifPresent(name -> i.parameterGroup = name);
+            Settings.refuseClusterSettings(request, false);
+            Model.Cluster c = cluster(i.clusterIdentifier);
+            group = groupName.isPresent() ? groupFor(groupName, false, i.engine, EngineVersion.parse(c.engineVersion)) : null;
+            Settings.apply(request, i, Settings.MEMBER, false);
         } else {
             EngineVersion current = EngineVersion.parse(i.engineVersion);
             upgrade = target.isPresent() && target.get().major() != current.major();
@@ -574,11 +603,9 @@ final class ControlPlane implements AutoCloseable {
                 checkUpgrade(request, current, target.get(), running.get(i.serverId),
                         msg -> RdsFault.instanceState(i.identifier, i.status, msg));
             }
+            Settings.apply(request, i, Settings.INSTANCE_MODIFY, false);
         }
-        if (newId.isPresent() && !newId.get().equals(i.identifier)) {
-            if (instances.containsKey(newId.get())) {
-                throw new RdsFault("DBInstanceAlreadyExists", 400, "DB instance " + newId.get() + " already exists");
-            }
+        if (renamed) {
             instances.remove(i.identifier);
             i.identifier = newId.get();
             instances.put(i.identifier, i);
@@ -609,7 +636,7 @@ final class ControlPlane implements AutoCloseable {
             }, e -> {
             }, () -> i.status = "available");
         }
-        renderInstance(body, i);
+        renderInstance(request, body, i);
     }
 
     private void deleteInstance(QueryRequest request, Xml body) {
@@ -634,7 +661,7 @@ final class ControlPlane implements AutoCloseable {
                         .ifPresent(m -> m.writer = true);
             }
         });
-        renderInstance(body, i);
+        renderInstance(request, body, i);
     }
 
     private void rebootInstance(QueryRequest request, Xml body) {
@@ -647,7 +674,7 @@ final class ControlPlane implements AutoCloseable {
         i.status = "rebooting";
         later("reboot " + i.identifier, () -> restartApplying(serverId, logical), e -> i.status = "available",
                 () -> i.status = "available");
-        renderInstance(body, i);
+        renderInstance(request, body, i);
     }
 
     private void restoreInstance(QueryRequest request, Xml body) {
@@ -665,7 +692,13 @@ final class ControlPlane implements AutoCloseable {
         Model.ParameterGroup group = groupFor(request.optional("DBParameterGroupName"), false, snapshot.engine, version);
         Model.Instance i = new Model.Instance();
         i.identifier = id;
-        i.instanceClass = request.optional("DBInstanceClass").orElse("db.t3.micro");
+        i.instanceClass = snapshot.instanceClass == null ? "db.t3.micro" : snapshot.instanceClass;
+        i.kmsKeyId = snapshot.kmsKeyId;
+        i.storageEncrypted = snapshot.encrypted;
+        Settings.apply(request, i, Settings.INSTANCE_RESTORE, false);
+        if (i.tags.isEmpty()) {
+            i.tags.putAll(snapshot.tags);
+        }
         i.engine = snapshot.engine;
         i.engineVersion = version.text();
         i.status = "creating";
@@ -682,7 +715,7 @@ final class ControlPlane implements AutoCloseable {
                 i.status = "available";
             }
         }, e -> i.status = "failed");
-        renderInstance(body, i);
+        renderInstance(request, body, i);
     }
 
     // ------------------------------------------------------------------ snapshots
@@ -694,8 +727,12 @@ final class ControlPlane implements AutoCloseable {
         String engine;
         String version;
         String master;
+        Model.Resource resource;
+        String instanceClass = null;
+        Map<String, String> tags = Settings.tags(request);
         if (cluster) {
             Model.Cluster c = cluster(sourceId);
+            resource = c;
             requireAvailable(c);
             serverId = c.serverId;
             engine = c.engine;
@@ -708,6 +745,8 @@ final class ControlPlane implements AutoCloseable {
                         + i.clusterIdentifier + ": use CreateDBClusterSnapshot");
             }
             requireAvailable(i);
+            resource = i;
+            instanceClass = i.instanceClass;
             serverId = i.serverId;
             engine = i.engine;
             version = i.engineVersion;
@@ -734,6 +773,10 @@ final class ControlPlane implements AutoCloseable {
         s.adminPassword = server.adminPassword;
         s.logical = server.logical;
         s.created = Instant.now();
+        s.kmsKeyId = resource.kmsKeyId;
+        s.encrypted = resource.storageEncrypted;
+        s.instanceClass = instanceClass;
+        s.tags.putAll(!tags.isEmpty() || !resource.copyTagsToSnapshot ? tags : resource.tags);
         snapshots.put(key, s);
         later("snapshot " + sourceId + " as " + id, () -> {
             Path directory = Path.of(s.directory);
@@ -741,7 +784,7 @@ final class ControlPlane implements AutoCloseable {
             Files.createDirectories(directory);
             PhysicalCopy.take(postgres, directory.resolve("data"));
         }, e -> snapshots.remove(key, s), () -> s.status = "available");
-        Responses.snapshot(body, s);
+        Responses.snapshot(body, request.region(), s);
     }
 
     private void describeSnapshots(QueryRequest request, Xml body, boolean cluster) {
@@ -750,11 +793,11 @@ final class ControlPlane implements AutoCloseable {
         body.open(cluster ? "DBClusterSnapshots" : "DBSnapshots");
         if (id.isPresent()) {
             Model.Snapshot s = snapshot(id.get(), cluster);
-            Responses.snapshot(body, s);
+            Responses.snapshot(body, request.region(), s);
         } else {
             snapshots.values().stream().filter(s -> s.cluster == cluster)
                     .filter(s -> source.isEmpty() || source.get().equals(s.source))
-                    .forEach(s -> Responses.snapshot(body, s));
+                    .forEach(s -> Responses.snapshot(body, request.region(), s));
         }
         body.close(cluster ? "DBClusterSnapshots" : "DBSnapshots");
     }
@@ -770,11 +813,54 @@ final class ControlPlane implements AutoCloseable {
         snapshots.remove(snapshotKey(s.identifier, cluster));
         Directories.deleteRecursively(Path.of(s.directory));
         s.status = "deleted";
-        Responses.snapshot(body, s);
+        Responses.snapshot(body, request.region(), s);
     }
 
     private static String snapshotKey(String id, boolean cluster) {
         return (cluster ? "cluster-" : "db-") + id;
+    }
+
+    // ------------------------------------------------------------------ tags
+
+    /** The resource an ARN ({@code ResourceName}) names, for its tags; AWS's NotFound error when it is gone. */
+    private Taggable taggable(QueryRequest request) {
+        Arn arn = Arn.parse(request.required("ResourceName"), request.region());
+        return switch (arn.kind()) {
+            case "db" -> new Taggable(instance(arn.id()).tags);
+            case "cluster" -> new Taggable(cluster(arn.id()).tags);
+            case "snapshot" -> new Taggable(snapshot(arn.id(), false).tags);
+            case "cluster-snapshot" -> new Taggable(snapshot(arn.id(), true).tags);
+            case "pg" -> new Taggable(storedGroup(arn.id(), false).tags);
+            case "cluster-pg" -> new Taggable(storedGroup(arn.id(), true).tags);
+            default -> throw new IllegalStateException("Arn.parse let through kind " + arn.kind());
+        };
+    }
+
+    private record Taggable(Map<String, String> tags) {
+    }
+
+    private Xml addTags(QueryRequest request) {
+        Map<String, String> tags = Settings.tags(request);
+        if (tags.isEmpty()) {
+            throw RdsFault.missingParameter("Tags");
+        }
+        Map<String, String> current = taggable(request).tags;
+        Map<String, String> merged = new LinkedHashMap<>(current);
+        merged.putAll(tags);
+        if (merged.size() > 50) {
+            throw RdsFault.invalidParameter("A resource can have at most 50 tags; this one would have " + merged.size());
+        }
+        current.putAll(tags);
+        return null;
+    }
+
+    private Xml removeTags(QueryRequest request) {
+        List<String> keys = request.strings("TagKeys");
+        if (keys.isEmpty()) {
+            throw RdsFault.missingParameter("TagKeys");
+        }
+        taggable(request).tags.keySet().removeAll(keys);
+        return null;
     }
 
     // ------------------------------------------------------------------ parameter groups
@@ -796,8 +882,9 @@ final class ControlPlane implements AutoCloseable {
         g.cluster = cluster;
         g.family = family;
         g.description = description;
+        g.tags.putAll(Settings.tags(request));
         groups.put(groupKey(name, cluster), g);
-        Responses.parameterGroup(body, g);
+        Responses.parameterGroup(body, request.region(), g);
     }
 
     private void modifyGroup(QueryRequest request, Xml body, boolean cluster) {
@@ -840,9 +927,9 @@ final class ControlPlane implements AutoCloseable {
         String list = cluster ? "DBClusterParameterGroups" : "DBParameterGroups";
         body.open(list);
         if (name.isPresent()) {
-            Responses.parameterGroup(body, group(name.get(), cluster));
+            Responses.parameterGroup(body, request.region(), group(name.get(), cluster));
         } else {
-            groups.values().stream().filter(g -> g.cluster == cluster).forEach(g -> Responses.parameterGroup(body, g));
+            groups.values().stream().filter(g -> g.cluster == cluster).forEach(g -> Responses.parameterGroup(body, request.region(), g));
         }
         body.close(list);
     }
@@ -873,22 +960,39 @@ final class ControlPlane implements AutoCloseable {
         return (cluster ? "cluster-" : "db-") + name;
     }
 
-    /** The named group (default groups exist implicitly), or NotFound. */
+    /** The named group (the default groups are made at start), or NotFound. */
     private Model.ParameterGroup group(String name, boolean cluster) {
         Model.ParameterGroup g = groups.get(groupKey(name, cluster));
-        if (g != null) {
-            return g;
+        if (g == null) {
+            throw RdsFault.parameterGroupNotFound(name, cluster);
         }
-        java.util.regex.Matcher matcher = Pattern.compile("default\\.((aurora-postgresql|postgres)(16|17))").matcher(name);
-        if (matcher.matches()) {
-            Model.ParameterGroup defaults = new Model.ParameterGroup();
-            defaults.name = name;
-            defaults.cluster = cluster;
-            defaults.family = matcher.group(1);
-            defaults.description = "Default parameter group for " + matcher.group(1);
-            return defaults;
+        return g;
+    }
+
+    private Model.ParameterGroup storedGroup(String name, boolean cluster) {
+        return group(name, cluster);
+    }
+
+    /**
+     * The {@code default.<family>} groups AWS has in every account: a DB parameter group per family, and a DB cluster
+     * parameter group per family (Aurora's, and the RDS families' for Multi-AZ DB clusters).
+     */
+    private void ensureDefaultGroups() {
+        for (String engine : List.of(EngineVersion.POSTGRES, EngineVersion.AURORA)) {
+            for (int major : io.bluegreen.local.postgres.PostgresBinaries.SUPPORTED_MAJORS) {
+                String family = engine + major;
+                for (boolean cluster : new boolean[]{false, true}) {
+                    groups.computeIfAbsent(groupKey("default." + family, cluster), key -> {
+                        Model.ParameterGroup g = new Model.ParameterGroup();
+                        g.name = "default." + family;
+                        g.cluster = cluster;
+                        g.family = family;
+                        g.description = "Default " + (cluster ? "cluster " : "") + "parameter group for " + family;
+                        return g;
+                    });
+                }
+            }
         }
-        throw RdsFault.parameterGroupNotFound(name, cluster);
     }
 
     private Model.ParameterGroup groupFor(Optional<String> name, boolean cluster, String engine, EngineVersion version) {

@@ -1,7 +1,9 @@
 package io.bluegreen.local.rds;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,7 +26,30 @@ final class Model {
         boolean logical;
     }
 
-    static final class Cluster {
+    /**
+     * The settings AWS records on both DB instances and DB clusters (Blue's settings that Green must carry): network,
+     * encryption, tags, protection, backups, monitoring and Performance Insights. On an Aurora member the network,
+     * encryption, backup, deletion-protection and copy-tags settings are its cluster's.
+     */
+    abstract static class Resource {
+        String subnetGroup;
+        List<String> securityGroups = new ArrayList<>();
+        String kmsKeyId;
+        boolean storageEncrypted;
+        Map<String, String> tags = new LinkedHashMap<>();
+        boolean deletionProtection;
+        int backupRetentionPeriod = 1;
+        boolean copyTagsToSnapshot;
+        boolean multiAZ;
+        String instanceClass;
+        int monitoringInterval;
+        String monitoringRoleArn;
+        boolean performanceInsights;
+        String performanceInsightsKmsKeyId;
+        int performanceInsightsRetention;
+    }
+
+    static final class Cluster extends Resource {
         String identifier;
         String engine;
         String engineVersion;
@@ -39,7 +64,7 @@ final class Model {
         String cloneOf;
     }
 
-    static final class Instance {
+    static final class Instance extends Resource {
         String identifier;
         String engine;
         String engineVersion;
@@ -48,7 +73,6 @@ final class Model {
         String clusterIdentifier;
         /** set for an RDS PostgreSQL instance */
         String serverId;
-        String instanceClass;
         String parameterGroup;
         String masterUsername;
         String databaseName;
@@ -71,6 +95,11 @@ final class Model {
         String adminPassword;
         boolean logical;
         Instant created;
+        String kmsKeyId;
+        boolean encrypted;
+        /** an instance snapshot: the source's class, the default class of a restore */
+        String instanceClass;
+        Map<String, String> tags = new LinkedHashMap<>();
     }
 
     static final class ParameterGroup {
@@ -79,5 +108,6 @@ final class Model {
         String family;
         String description;
         Map<String, String> parameters = new LinkedHashMap<>();
+        Map<String, String> tags = new LinkedHashMap<>();
     }
 }

@@ -16,10 +16,31 @@ public final class QueryRequest {
 
     public static final String API_VERSION = "2014-10-31";
 
+    /** The region ARNs are written in when a request carries no SigV4 signature. */
+    public static final String DEFAULT_REGION = "local";
+    private static final Pattern SIGNING_REGION = Pattern.compile("Credential=[^/,]+/\\d{8}/([^/,]+)/rds/");
+
     private final Map<String, String> parameters;
+    private final String region;
 
     public QueryRequest(Map<String, String> parameters) {
+        this(parameters, DEFAULT_REGION);
+    }
+
+    private QueryRequest(Map<String, String> parameters, String region) {
         this.parameters = Map.copyOf(parameters);
+        this.region = region;
+    }
+
+    /** The same request, signed for the region named in its SigV4 {@code Authorization} header (if any). */
+    public QueryRequest signedWith(String authorization) {
+        Matcher matcher = SIGNING_REGION.matcher(authorization == null ? "" : authorization);
+        return new QueryRequest(parameters, matcher.find() ? matcher.group(1) : DEFAULT_REGION);
+    }
+
+    /** The region the request was signed for: the region of the ARNs it is answered with. */
+    public String region() {
+        return region;
     }
 
     /** Parses {@code a=1&b=x%20y}; a repeated key keeps its last value. */
@@ -78,6 +99,11 @@ public final class QueryRequest {
         };
     }
 
+    /** A boolean parameter when given. */
+    public Optional<Boolean> optionalFlag(String name) {
+        return optional(name).isEmpty() ? Optional.empty() : Optional.of(flag(name));
+    }
+
     public Optional<Integer> integer(String name) {
         Optional<String> value = optional(name);
         try {
@@ -102,6 +128,27 @@ public final class QueryRequest {
             }
         });
         return new ArrayList<>(byIndex.values());
+    }
+
+    /**
+     * The values of a list of strings, e.g. {@code VpcSecurityGroupIds.VpcSecurityGroupId.1} or
+     * {@code TagKeys.member.1}, in index order; empty when the list was not given.
+     */
+    public List<String> strings(String list) {
+        Pattern pattern = Pattern.compile(Pattern.quote(list) + "\\.(?:[A-Za-z]+\\.)?(\\d+)");
+        TreeMap<Integer, String> byIndex = new TreeMap<>();
+        parameters.forEach((key, value) -> {
+            Matcher matcher = pattern.matcher(key);
+            if (matcher.matches()) {
+                byIndex.put(Integer.parseInt(matcher.group(1)), value);
+            }
+        });
+        return new ArrayList<>(byIndex.values());
+    }
+
+    /** Whether a list parameter was given at all (the SDK sends {@code Name=} for an empty list it was told to send). */
+    public boolean hasList(String list) {
+        return parameters.keySet().stream().anyMatch(key -> key.equals(list) || key.startsWith(list + "."));
     }
 
     @Override

@@ -147,7 +147,8 @@ public final class RdsEmulator implements AutoCloseable {
         try {
             String form = "GET".equals(exchange.getRequestMethod()) ? exchange.getRequestURI().getRawQuery()
                     : new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            QueryRequest request = QueryRequest.parse(form);
+            QueryRequest request = QueryRequest.parse(form)
+                    .signedWith(exchange.getRequestHeaders().getFirst("Authorization"));
             faults.apply(request.action());
             body = controlPlane.handle(request);
             status = 200;

@@ -8,14 +8,9 @@ import java.util.UUID;
 final class Responses {
 
     static final String ACCOUNT = "000000000000";
-    static final String REGION = "local";
     static final String HOST = "127.0.0.1";
 
     private Responses() {
-    }
-
-    static String arn(String kind, String id) {
-        return "arn:aws:rds:" + REGION + ":" + ACCOUNT + ":" + kind + ":" + id;
     }
 
     /** The whole answer: {@code <ActionResponse><ActionResult>body</ActionResult><ResponseMetadata/>}. */
@@ -54,10 +49,11 @@ final class Responses {
         xml.close("ValidUpgradeTarget").close("DBEngineVersion");
     }
 
-    static void cluster(Xml xml, Model.Cluster c, Integer port, List<Model.Instance> members, String memberGroupStatus) {
+    static void cluster(Xml xml, String region, Model.Cluster c, Integer port, List<Model.Instance> members,
+                        String memberGroupStatus) {
         xml.open("DBCluster")
                 .element("AllocatedStorage", 1)
-                .element("BackupRetentionPeriod", 1)
+                .element("BackupRetentionPeriod", c.backupRetentionPeriod)
                 .element("DatabaseName", c.databaseName)
                 .element("DBClusterIdentifier", c.identifier)
                 .element("DBClusterParameterGroup", c.parameterGroup)
@@ -65,7 +61,7 @@ final class Responses {
                 .element("EarliestRestorableTime", c.created)
                 .element("Endpoint", port == null ? null : HOST)
                 .element("ReaderEndpoint", port == null ? null : HOST)
-                .element("MultiAZ", false)
+                .element("MultiAZ", members.size() > 1)
                 .element("Engine", c.engine)
                 .element("EngineVersion", c.engineVersion)
                 .element("LatestRestorableTime", java.time.Instant.now())
@@ -81,18 +77,32 @@ final class Responses {
                     .close("DBClusterMember");
         }
         xml.close("DBClusterMembers")
-                .element("StorageEncrypted", false)
+                .element("DBSubnetGroup", c.subnetGroup == null ? "default" : c.subnetGroup);
+        securityGroups(xml, c);
+        xml.element("StorageEncrypted", c.storageEncrypted)
+                .element("KmsKeyId", c.kmsKeyId)
                 .element("DbClusterResourceId", "cluster-" + c.identifier)
-                .element("DBClusterArn", arn("cluster", c.identifier))
+                .element("DBClusterArn", Arn.of(region, "cluster", c.identifier))
                 .element("CloneGroupId", c.cloneOf)
                 .element("ClusterCreateTime", c.created)
                 .element("EngineMode", "provisioned")
-                .element("DeletionProtection", false)
+                .element("DeletionProtection", c.deletionProtection)
                 .element("HttpEndpointEnabled", false)
-                .close("DBCluster");
+                .element("CopyTagsToSnapshot", c.copyTagsToSnapshot)
+                .element("DBClusterInstanceClass", c.instanceClass);
+        monitoringAndInsights(xml, c);
+        tagList(xml, c.tags);
+        xml.close("DBCluster");
     }
 
-    static void instance(Xml xml, Model.Instance i, String engineVersion, Integer port, String groupStatus) {
+    /**
+     * A DB instance; an Aurora member shows its cluster's network, encryption, backup and copy-tags settings.
+     *
+     * @param c the cluster of an Aurora member, else null
+     */
+    static void instance(Xml xml, String region, Model.Instance i, Model.Cluster c, String engineVersion, Integer port,
+                         String groupStatus) {
+        Model.Resource shared = c == null ? i : c;
         xml.open("DBInstance")
                 .element("DBInstanceIdentifier", i.identifier)
                 .element("DBInstanceClass", i.instanceClass)
@@ -105,27 +115,62 @@ final class Responses {
         }
         xml.element("AllocatedStorage", i.clusterIdentifier == null ? 20 : 1)
                 .element("InstanceCreateTime", i.created)
-                .element("BackupRetentionPeriod", 1)
+                .element("BackupRetentionPeriod", shared.backupRetentionPeriod)
                 .open("DBParameterGroups").open("DBParameterGroup")
                 .element("DBParameterGroupName", i.parameterGroup)
                 .element("ParameterApplyStatus", groupStatus)
-                .close("DBParameterGroup").close("DBParameterGroups")
-                .element("MultiAZ", false)
+                .close("DBParameterGroup").close("DBParameterGroups");
+        String subnetGroup = shared.subnetGroup == null ? "default" : shared.subnetGroup;
+        xml.open("DBSubnetGroup").element("DBSubnetGroupName", subnetGroup)
+                .element("DBSubnetGroupDescription", subnetGroup.equals("default") ? "default" : subnetGroup)
+                .element("VpcId", "vpc-00000000000000000").element("SubnetGroupStatus", "Complete")
+                .close("DBSubnetGroup");
+        securityGroups(xml, shared);
+        xml.element("MultiAZ", c == null && i.multiAZ)
                 .element("EngineVersion", engineVersion)
                 .element("AutoMinorVersionUpgrade", true)
                 .element("PubliclyAccessible", false)
                 .element("StorageType", i.clusterIdentifier == null ? "gp3" : "aurora")
                 .element("DbInstancePort", 0)
                 .element("DBClusterIdentifier", i.clusterIdentifier)
-                .element("StorageEncrypted", false)
+                .element("StorageEncrypted", shared.storageEncrypted)
+                .element("KmsKeyId", shared.kmsKeyId)
                 .element("DbiResourceId", "db-" + i.identifier)
                 .element("PromotionTier", i.clusterIdentifier == null ? null : 1)
-                .element("DBInstanceArn", arn("db", i.identifier))
-                .element("DeletionProtection", false)
-                .close("DBInstance");
+                .element("DBInstanceArn", Arn.of(region, "db", i.identifier))
+                .element("DeletionProtection", c == null && i.deletionProtection)
+                .element("CopyTagsToSnapshot", shared.copyTagsToSnapshot);
+        monitoringAndInsights(xml, i);
+        tagList(xml, i.tags);
+        xml.close("DBInstance");
     }
 
-    static void snapshot(Xml xml, Model.Snapshot s) {
+    private static void securityGroups(Xml xml, Model.Resource r) {
+        xml.open("VpcSecurityGroups");
+        for (String group : r.securityGroups) {
+            xml.open("VpcSecurityGroupMembership").element("VpcSecurityGroupId", group).element("Status", "active")
+                    .close("VpcSecurityGroupMembership");
+        }
+        xml.close("VpcSecurityGroups");
+    }
+
+    private static void monitoringAndInsights(Xml xml, Model.Resource r) {
+        xml.element("MonitoringInterval", r.monitoringInterval)
+                .element("MonitoringRoleArn", r.monitoringRoleArn)
+                .element("PerformanceInsightsEnabled", r.performanceInsights)
+                .element("PerformanceInsightsKMSKeyId", r.performanceInsightsKmsKeyId)
+                .element("PerformanceInsightsRetentionPeriod",
+                        r.performanceInsightsRetention == 0 ? null : r.performanceInsightsRetention);
+    }
+
+    /** {@code <TagList><Tag><Key/><Value/></Tag>...</TagList>}, as Describe* and ListTagsForResource answer. */
+    static void tagList(Xml xml, Map<String, String> tags) {
+        xml.open("TagList");
+        tags.forEach((key, value) -> xml.open("Tag").element("Key", key).element("Value", value).close("Tag"));
+        xml.close("TagList");
+    }
+
+    static void snapshot(Xml xml, String region, Model.Snapshot s) {
         if (s.cluster) {
             xml.open("DBClusterSnapshot")
                     .element("DBClusterSnapshotIdentifier", s.identifier)
@@ -141,9 +186,11 @@ final class Responses {
                     .element("EngineVersion", s.engineVersion)
                     .element("SnapshotType", "manual")
                     .element("PercentProgress", "available".equals(s.status) ? 100 : 0)
-                    .element("StorageEncrypted", false)
-                    .element("DBClusterSnapshotArn", arn("cluster-snapshot", s.identifier))
-                    .close("DBClusterSnapshot");
+                    .element("StorageEncrypted", s.encrypted)
+                    .element("KmsKeyId", s.kmsKeyId)
+                    .element("DBClusterSnapshotArn", Arn.of(region, "cluster-snapshot", s.identifier));
+            tagList(xml, s.tags);
+            xml.close("DBClusterSnapshot");
         } else {
             xml.open("DBSnapshot")
                     .element("DBSnapshotIdentifier", s.identifier)
@@ -158,19 +205,21 @@ final class Responses {
                     .element("EngineVersion", s.engineVersion)
                     .element("SnapshotType", "manual")
                     .element("PercentProgress", "available".equals(s.status) ? 100 : 0)
-                    .element("Encrypted", false)
-                    .element("DBSnapshotArn", arn("snapshot", s.identifier))
-                    .close("DBSnapshot");
+                    .element("Encrypted", s.encrypted)
+                    .element("KmsKeyId", s.kmsKeyId)
+                    .element("DBSnapshotArn", Arn.of(region, "snapshot", s.identifier));
+            tagList(xml, s.tags);
+            xml.close("DBSnapshot");
         }
     }
 
-    static void parameterGroup(Xml xml, Model.ParameterGroup g) {
+    static void parameterGroup(Xml xml, String region, Model.ParameterGroup g) {
         String element = g.cluster ? "DBClusterParameterGroup" : "DBParameterGroup";
         xml.open(element)
                 .element(element + "Name", g.name)
                 .element("DBParameterGroupFamily", g.family)
                 .element("Description", g.description)
-                .element(element + "Arn", arn(g.cluster ? "cluster-pg" : "pg", g.name))
+                .element(element + "Arn", Arn.of(region, g.cluster ? "cluster-pg" : "pg", g.name))
                 .close(element);
     }
 

@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -32,7 +34,7 @@ final class StateFile {
 
     void save(Map<String, Map<String, ?>> kinds) {
         Properties properties = new Properties();
-        kinds.forEach((kind, objects) -> objects.forEach((id, object) -> write(properties, kind + "." + id + ".", object)));
+        kinds.forEach((kind, objects) -> objects.forEach((id, object) -> write(properties, kind + "." + escape(id) + ".", object)));
         try {
             Path temp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.deleteIfExists(temp);
@@ -68,20 +70,41 @@ final class StateFile {
         byId.forEach((id, fields) -> {
             T object = factory.get();
             read(fields, object);
-            objects.put(id, object);
+            objects.put(unescape(id), object);
         });
         return objects;
     }
 
+    /** Ids may hold dots ({@code default.postgres16}): the key's separator is escaped inside them. */
+    static String escape(String id) {
+        return id.replace("%", "%25").replace(".", "%2E");
+    }
+
+    static String unescape(String id) {
+        return id.replace("%2E", ".").replace("%25", "%");
+    }
+
+    /** The fields of a model class and of the classes it extends. */
+    private static List<Field> fields(Object object) {
+        List<Field> fields = new ArrayList<>();
+        for (Class<?> type = object.getClass(); type != Object.class; type = type.getSuperclass()) {
+            for (Field field : type.getDeclaredFields()) {
+                if (!Modifier.isStatic(field.getModifiers())) {
+                    field.setAccessible(true);
+                    fields.add(field);
+                }
+            }
+        }
+        return fields;
+    }
+
     private static void write(Properties properties, String prefix, Object object) {
         try {
-            for (Field field : object.getClass().getDeclaredFields()) {
-                if (Modifier.isStatic(field.getModifiers())) {
-                    continue;
-                }
-                field.setAccessible(true);
+            for (Field field : fields(object)) {
                 Object value = field.get(object);
-                if (value instanceof Map<?, ?> map) {
+                if (value instanceof List<?> list) {
+                    properties.setProperty(prefix + field.getName(), String.join(",", list.stream().map(String::valueOf).toList()));
+                } else if (value instanceof Map<?, ?> map) {
                     map.forEach((k, v) -> properties.setProperty(prefix + field.getName() + "." + k, String.valueOf(v)));
                 } else if (value != null) {
                     properties.setProperty(prefix + field.getName(), value.toString());
@@ -95,11 +118,7 @@ final class StateFile {
     @SuppressWarnings("unchecked")
     private static void read(Map<String, String> fields, Object object) {
         try {
-            for (Field field : object.getClass().getDeclaredFields()) {
-                if (Modifier.isStatic(field.getModifiers())) {
-                    continue;
-                }
-                field.setAccessible(true);
+            for (Field field : fields(object)) {
                 Class<?> type = field.getType();
                 if (Map.class.isAssignableFrom(type)) {
                     Map<String, String> map = (Map<String, String>) field.get(object);
@@ -115,7 +134,13 @@ final class StateFile {
                 if (text == null) {
                     continue;
                 }
-                if (type == String.class) {
+                if (type == List.class) {
+                    List<String> list = (List<String>) field.get(object);
+                    list.clear();
+                    if (!text.isEmpty()) {
+                        list.addAll(List.of(text.split(",")));
+                    }
+                } else if (type == String.class) {
                     field.set(object, text);
                 } else if (type == int.class) {
                     field.setInt(object, Integer.parseInt(text));

@@ -44,4 +44,27 @@ class QueryRequestTest {
         assertEquals("InvalidParameterValue", assertThrows(RdsFault.class, () -> request.flag("B")).code());
         assertFalse(request.toString().contains("x+y"), "values (passwords among them) never print");
     }
+
+    @Test
+    void listsOfStringsInIndexOrderAndTheSigningRegion() {
+        QueryRequest request = QueryRequest.parse("VpcSecurityGroupIds.VpcSecurityGroupId.2=sg-2"
+                + "&VpcSecurityGroupIds.VpcSecurityGroupId.1=sg-1&TagKeys.member.1=team")
+                .signedWith("AWS4-HMAC-SHA256 Credential=local/20261201/eu-west-1/rds/aws4_request, SignedHeaders=host");
+        assertEquals(List.of("sg-1", "sg-2"), request.strings("VpcSecurityGroupIds"));
+        assertEquals(List.of("team"), request.strings("TagKeys"));
+        assertEquals(List.of(), request.strings("Nothing"));
+        assertEquals("eu-west-1", request.region());
+        assertEquals("local", QueryRequest.parse("A=1").signedWith(null).region());
+    }
+
+    @Test
+    void arnsNameAnRdsResourceOfThisAccountAndRegion() {
+        assertEquals(new Arn("cluster-pg", "default.aurora-postgresql16"),
+                Arn.parse("arn:aws:rds:us-east-1:000000000000:cluster-pg:default.aurora-postgresql16", "us-east-1"));
+        assertEquals(new Arn("db", "blue-1"), Arn.parse("arn:aws:rds:us-east-1:000000000000:db:Blue-1", "us-east-1"));
+        for (String bad : List.of("arn:aws:rds:eu-west-1:000000000000:db:blue", "arn:aws:rds:us-east-1:111111111111:db:blue",
+                "arn:aws:s3:::bucket", "blue")) {
+            assertEquals("InvalidParameterValue", assertThrows(RdsFault.class, () -> Arn.parse(bad, "us-east-1")).code(), bad);
+        }
+    }
 }
