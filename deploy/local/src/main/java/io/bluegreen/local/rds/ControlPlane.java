@@ -370,13 +370,11 @@ final class ControlPlane implements AutoCloseable {
 
     private void deleteCluster(QueryRequest request, Xml body) {
         Model.Cluster c = cluster(request.identifier("DBClusterIdentifier"));
-        if (!request.flag("SkipFinalSnapshot") && request.optional("FinalDBSnapshotIdentifier").isEmpty()) {
-            throw RdsFault.invalidCombination("FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is true");
+        if (c.deletionProtection) {
+            throw RdsFault.invalidCombination("Cannot delete protected Cluster, please disable deletion protection and"
+                    + " try again.");
         }
-        if (request.optional("FinalDBSnapshotIdentifier").isPresent() && !request.flag("SkipFinalSnapshot")) {
-            throw RdsFault.invalidCombination("Final snapshots are not kept by the local endpoint; delete with"
-                    + " SkipFinalSnapshot=true (take a CreateDBClusterSnapshot first if you need one)");
-        }
+        Optional<String> finalSnapshot = finalSnapshotId(request, true);
         List<String> members = instances.values().stream().filter(i -> c.identifier.equals(i.clusterIdentifier))
                 .map(i -> i.identifier).toList();
         if (!members.isEmpty()) {
@@ -386,10 +384,27 @@ final class ControlPlane implements AutoCloseable {
         if ("deleting".equals(c.status) || "creating".equals(c.status) || "upgrading".equals(c.status)) {
             throw RdsFault.clusterState(c.identifier, c.status, "wait until it is available");
         }
+        Model.Snapshot snapshot = finalSnapshot.map(id -> recordSnapshot(id, c, c.identifier, c.engine,
+                c.engineVersion, c.masterUsername, c.serverId, null, Map.of())).orElse(null);
         c.status = "deleting";
         String serverId = c.serverId;
-        later("delete cluster " + c.identifier, () -> dropServer(serverId), e -> c.status = "failed",
-                () -> clusters.remove(c.identifier, c));
+        LocalPostgres postgres = running.get(serverId);
+        later("delete cluster " + c.identifier, () -> {
+            if (snapshot != null) {
+                copySnapshot(snapshot, postgres);
+            }
+            dropServer(serverId);
+        }, e -> {
+            c.status = "failed";
+            if (snapshot != null) {
+                snapshots.remove(snapshotKey(snapshot.identifier, true), snapshot);
+            }
+        }, () -> {
+            clusters.remove(c.identifier, c);
+            if (snapshot != null) {
+                snapshot.status = "available";
+            }
+        });
         renderCluster(request, body, c);
     }
 
@@ -641,20 +656,36 @@ final class ControlPlane implements AutoCloseable {
 
     private void deleteInstance(QueryRequest request, Xml body) {
         Model.Instance i = instance(request.identifier("DBInstanceIdentifier"));
-        if (i.clusterIdentifier == null && !request.flag("SkipFinalSnapshot")) {
-            throw RdsFault.invalidCombination("FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is true;"
-                    + " the local endpoint keeps no final snapshots: take CreateDBSnapshot first if you need one");
+        if (i.deletionProtection) {
+            throw RdsFault.invalidCombination("Cannot delete protected DB Instance, please disable deletion protection"
+                    + " and try again.");
         }
+        // an Aurora member's data is its cluster's: no final snapshot (DeleteDBCluster takes it)
+        Optional<String> finalSnapshot = i.clusterIdentifier == null ? finalSnapshotId(request, false) : Optional.empty();
         if ("deleting".equals(i.status) || "creating".equals(i.status) || "upgrading".equals(i.status)) {
             throw RdsFault.instanceState(i.identifier, i.status, "wait until it is available");
         }
+        Model.Snapshot snapshot = finalSnapshot.map(id -> recordSnapshot(id, i, i.identifier, i.engine,
+                i.engineVersion, i.masterUsername, i.serverId, i.instanceClass, Map.of())).orElse(null);
         i.status = "deleting";
         String serverId = i.serverId;
+        LocalPostgres postgres = serverId == null ? null : running.get(serverId);
         later("delete instance " + i.identifier, () -> {
+            if (snapshot != null) {
+                copySnapshot(snapshot, postgres);
+            }
             if (serverId != null) {
                 dropServer(serverId);
             }
-        }, e -> i.status = "failed", () -> {
+        }, e -> {
+            i.status = "failed";
+            if (snapshot != null) {
+                snapshots.remove(snapshotKey(snapshot.identifier, false), snapshot);
+            }
+        }, () -> {
+            if (snapshot != null) {
+                snapshot.status = "available";
+            }
             instances.remove(i.identifier, i);
             if (i.writer && i.clusterIdentifier != null) {
                 instances.values().stream().filter(m -> i.clusterIdentifier.equals(m.clusterIdentifier)).findFirst()
@@ -723,21 +754,15 @@ final class ControlPlane implements AutoCloseable {
     private void createSnapshot(QueryRequest request, Xml body, boolean cluster) {
         String id = request.identifier(cluster ? "DBClusterSnapshotIdentifier" : "DBSnapshotIdentifier");
         String sourceId = request.identifier(cluster ? "DBClusterIdentifier" : "DBInstanceIdentifier");
-        String serverId;
-        String engine;
-        String version;
-        String master;
-        Model.Resource resource;
-        String instanceClass = null;
         Map<String, String> tags = Settings.tags(request);
+        Model.Snapshot s;
+        LocalPostgres postgres;
         if (cluster) {
             Model.Cluster c = cluster(sourceId);
-            resource = c;
             requireAvailable(c);
-            serverId = c.serverId;
-            engine = c.engine;
-            version = c.engineVersion;
-            master = c.masterUsername;
+            requireNewSnapshot(id, true);
+            s = recordSnapshot(id, c, c.identifier, c.engine, c.engineVersion, c.masterUsername, c.serverId, null, tags);
+            postgres = running.get(c.serverId);
         } else {
             Model.Instance i = instance(sourceId);
             if (i.clusterIdentifier != null) {
@@ -745,20 +770,39 @@ final class ControlPlane implements AutoCloseable {
                         + i.clusterIdentifier + ": use CreateDBClusterSnapshot");
             }
             requireAvailable(i);
-            resource = i;
-            instanceClass = i.instanceClass;
-            serverId = i.serverId;
-            engine = i.engine;
-            version = i.engineVersion;
-            master = i.masterUsername;
+            requireNewSnapshot(id, false);
+            s = recordSnapshot(id, i, i.identifier, i.engine, i.engineVersion, i.masterUsername, i.serverId,
+                    i.instanceClass, tags);
+            postgres = running.get(i.serverId);
         }
         String key = snapshotKey(id, cluster);
-        if (snapshots.containsKey(key)) {
-            throw cluster ? new RdsFault("DBClusterSnapshotAlreadyExistsFault", 400, "DB cluster snapshot " + id + " already exists")
-                    : new RdsFault("DBSnapshotAlreadyExists", 400, "DB snapshot " + id + " already exists");
+        later("snapshot " + sourceId + " as " + id, () -> copySnapshot(s, postgres), e -> snapshots.remove(key, s),
+                () -> s.status = "available");
+        Responses.snapshot(body, request.region(), s);
+    }
+
+    private void requireNewSnapshot(String id, boolean cluster) {
+        if (snapshots.containsKey(snapshotKey(id, cluster))) {
+            throw cluster ? new RdsFault("DBClusterSnapshotAlreadyExistsFault", 400, "Cannot create the cluster snapshot"
+                    + " because one with the identifier " + id + " already exists.")
+                    : new RdsFault("DBSnapshotAlreadyExists", 400, "Cannot create the snapshot because a snapshot with"
+                    + " the identifier " + id + " already exists.");
         }
-        Model.Server server = servers.get(serverId);
-        LocalPostgres postgres = running.get(serverId);
+    }
+
+    /**
+     * A new snapshot of a resource, {@code creating}: encrypted as its source, tagged with {@code tags}, else with
+     * the source's tags when the source copies tags to snapshots.
+     */
+    private Model.Snapshot recordSnapshot(String id, Model.Resource resource, String sourceId, String engine,
+                                          String version, String master, String serverId, String instanceClass,
+                                          Map<String, String> tags) {
+        boolean cluster = resource instanceof Model.Cluster;
+        Model.Server server = serverId == null ? null : servers.get(serverId);
+        if (server == null) {
+            throw cluster ? RdsFault.clusterState(sourceId, "without storage", "it has no data to snapshot")
+                    : RdsFault.instanceState(sourceId, "without storage", "it has no data to snapshot");
+        }
         Model.Snapshot s = new Model.Snapshot();
         s.identifier = id;
         s.cluster = cluster;
@@ -777,14 +821,35 @@ final class ControlPlane implements AutoCloseable {
         s.encrypted = resource.storageEncrypted;
         s.instanceClass = instanceClass;
         s.tags.putAll(!tags.isEmpty() || !resource.copyTagsToSnapshot ? tags : resource.tags);
-        snapshots.put(key, s);
-        later("snapshot " + sourceId + " as " + id, () -> {
-            Path directory = Path.of(s.directory);
-            Directories.deleteRecursively(directory);
-            Files.createDirectories(directory);
-            PhysicalCopy.take(postgres, directory.resolve("data"));
-        }, e -> snapshots.remove(key, s), () -> s.status = "available");
-        Responses.snapshot(body, request.region(), s);
+        snapshots.put(snapshotKey(id, cluster), s);
+        return s;
+    }
+
+    /** The physical copy behind a snapshot (on a worker). */
+    private static void copySnapshot(Model.Snapshot s, LocalPostgres postgres) throws IOException {
+        Path directory = Path.of(s.directory);
+        Directories.deleteRecursively(directory);
+        Files.createDirectories(directory);
+        PhysicalCopy.take(postgres, directory.resolve("data"));
+    }
+
+    /**
+     * The final snapshot a Delete asks for: none with {@code SkipFinalSnapshot=true}; otherwise
+     * {@code FinalDBSnapshotIdentifier} is required (AWS's InvalidParameterCombination) and must be new.
+     */
+    private Optional<String> finalSnapshotId(QueryRequest request, boolean cluster) {
+        boolean skip = request.flag("SkipFinalSnapshot");
+        Optional<String> id = request.optionalIdentifier("FinalDBSnapshotIdentifier");
+        if (skip && id.isPresent()) {
+            throw RdsFault.invalidCombination("FinalDBSnapshotIdentifier cannot be specified when SkipFinalSnapshot"
+                    + " is true: leave one of them out");
+        }
+        if (!skip && id.isEmpty()) {
+            throw RdsFault.invalidCombination("FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is"
+                    + " specified.");
+        }
+        id.ifPresent(snapshot -> requireNewSnapshot(snapshot, cluster));
+        return id;
     }
 
     private void describeSnapshots(QueryRequest request, Xml body, boolean cluster) {
