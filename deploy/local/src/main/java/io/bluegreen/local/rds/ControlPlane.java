@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  */
 final class ControlPlane implements AutoCloseable {
 
-    static final String LOGICAL_REPLICATION = "rds.logical_replication";
+    static final String LOGICAL_REPLICATION = ParameterCatalog.LOGICAL_REPLICATION;
     /** Every action this endpoint answers. */
     static final List<String> ACTIONS = List.of("DescribeDBClusters", "CreateDBCluster", "ModifyDBCluster",
             "DeleteDBCluster", "RestoreDBClusterToPointInTime", "CreateDBClusterSnapshot", "DescribeDBClusterSnapshots",
@@ -49,7 +49,8 @@ final class ControlPlane implements AutoCloseable {
             "DescribeDBClusterParameterGroups", "DescribeDBParameterGroups", "DescribeDBClusterParameters",
             "DescribeDBParameters", "DeleteDBClusterParameterGroup", "DeleteDBParameterGroup", "DescribeDBLogFiles",
             "DownloadDBLogFilePortion", "DescribeDBEngineVersions", "ListTagsForResource", "AddTagsToResource",
-            "RemoveTagsFromResource");
+            "RemoveTagsFromResource", "CopyDBParameterGroup", "CopyDBClusterParameterGroup",
+            "DescribeEngineDefaultParameters", "DescribeEngineDefaultClusterParameters");
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
     private static final Pattern MASTER_USER = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,62}");
     private static final DateTimeFormatter LOG_NAME = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH").withZone(ZoneOffset.UTC);
@@ -227,6 +228,10 @@ final class ControlPlane implements AutoCloseable {
                 case "DescribeDBParameters" -> describeParameters(request, body, false);
                 case "DeleteDBClusterParameterGroup" -> body = deleteGroup(request, true);
                 case "DeleteDBParameterGroup" -> body = deleteGroup(request, false);
+                case "CopyDBParameterGroup" -> copyGroup(request, body, false);
+                case "CopyDBClusterParameterGroup" -> copyGroup(request, body, true);
+                case "DescribeEngineDefaultParameters" -> describeEngineDefaults(request, body, false);
+                case "DescribeEngineDefaultClusterParameters" -> describeEngineDefaults(request, body, true);
                 case "DescribeDBLogFiles" -> describeLogFiles(request, body);
                 case "DownloadDBLogFilePortion" -> downloadLog(request, body);
                 case "DescribeDBEngineVersions" -> describeEngineVersions(request, body);
@@ -274,7 +279,7 @@ final class ControlPlane implements AutoCloseable {
         List<Model.Instance> members = instances.values().stream()
                 .filter(i -> c.identifier.equals(i.clusterIdentifier)).toList();
         Responses.cluster(body, request.region(), c, port(c.serverId), members,
-                groupStatus(c.parameterGroup, true, c.serverId));
+                groupStatus(c.parameterGroup, true, c.serverId, c));
     }
 
     private void createCluster(QueryRequest request, Xml body) {
@@ -522,7 +527,7 @@ final class ControlPlane implements AutoCloseable {
         String serverId = c != null ? c.serverId : i.serverId;
         String version = c != null ? c.engineVersion : i.engineVersion;
         boolean memberReady = c == null || !"creating".equals(i.status);
-        String status = c != null ? "in-sync" : groupStatus(i.parameterGroup, false, serverId);
+        String status = groupStatus(i.parameterGroup, false, serverId, i);
         Responses.instance(body, request.region(), i, c, version, memberReady ? port(serverId) : null, status);
     }
 
@@ -704,7 +709,13 @@ final class ControlPlane implements AutoCloseable {
         boolean logical = isLogical(member ? group(c.parameterGroup, true) : group(i.parameterGroup, false));
         i.status = "rebooting";
         later("reboot " + i.identifier, () -> restartApplying(serverId, logical), e -> i.status = "available",
-                () -> i.status = "available");
+                () -> {
+                    i.status = "available";
+                    i.pendingReboot = false;
+                    if (c != null) {
+                        c.pendingReboot = false;
+                    }
+                });
         renderInstance(request, body, i);
     }
 
@@ -930,18 +941,16 @@ final class ControlPlane implements AutoCloseable {
 
     // ------------------------------------------------------------------ parameter groups
 
+    private static String groupParameter(boolean cluster) {
+        return cluster ? "DBClusterParameterGroupName" : "DBParameterGroupName";
+    }
+
     private void createGroup(QueryRequest request, Xml body, boolean cluster) {
-        String name = Identifiers.valid(cluster ? "DBClusterParameterGroupName" : "DBParameterGroupName",
-                request.required(cluster ? "DBClusterParameterGroupName" : "DBParameterGroupName"));
+        String name = Identifiers.parameterGroup(groupParameter(cluster), request.required(groupParameter(cluster)));
         String family = request.required("DBParameterGroupFamily");
         String description = request.required("Description");
-        if (!family.matches("(aurora-postgresql|postgres)(16|17)")) {
-            throw RdsFault.invalidParameter("Invalid DBParameterGroupFamily " + family
-                    + ": the local endpoint has aurora-postgresql16/17 and postgres16/17");
-        }
-        if (groups.containsKey(groupKey(name, cluster))) {
-            throw new RdsFault("DBParameterGroupAlreadyExists", 400, "Parameter group " + name + " already exists");
-        }
+        checkFamily(family);
+        requireNewGroup(name, cluster);
         Model.ParameterGroup g = new Model.ParameterGroup();
         g.name = name;
         g.cluster = cluster;
@@ -952,64 +961,166 @@ final class ControlPlane implements AutoCloseable {
         Responses.parameterGroup(body, request.region(), g);
     }
 
+    private static void checkFamily(String family) {
+        if (!ParameterCatalog.isFamily(family)) {
+            throw RdsFault.invalidParameter("Invalid DBParameterGroupFamily " + family + ": the local endpoint has "
+                    + String.join(", ", ParameterCatalog.FAMILIES));
+        }
+    }
+
+    private void requireNewGroup(String name, boolean cluster) {
+        if (groups.containsKey(groupKey(name, cluster))) {
+            throw new RdsFault("DBParameterGroupAlreadyExists", 400, "Parameter group " + name + " already exists");
+        }
+    }
+
+    private void copyGroup(QueryRequest request, Xml body, boolean cluster) {
+        String kind = cluster ? "DBClusterParameterGroup" : "DBParameterGroup";
+        String sourceName = request.required("Source" + kind + "Identifier");
+        if (sourceName.startsWith("arn:")) {
+            Arn arn = Arn.parse(sourceName, request.region());
+            if (!arn.kind().equals(cluster ? "cluster-pg" : "pg")) {
+                throw RdsFault.invalidParameter("Source" + kind + "Identifier " + sourceName + " is not the ARN of a "
+                        + kind);
+            }
+            sourceName = arn.id();
+        }
+        Model.ParameterGroup source = group(sourceName, cluster);
+        String name = Identifiers.parameterGroup("Target" + kind + "Identifier", request.required("Target" + kind + "Identifier"));
+        String description = request.required("Target" + kind + "Description");
+        Map<String, String> tags = Settings.tags(request);
+        requireNewGroup(name, cluster);
+        Model.ParameterGroup g = new Model.ParameterGroup();
+        g.name = name;
+        g.cluster = cluster;
+        g.family = source.family;
+        g.description = description;
+        g.parameters.putAll(source.parameters);
+        g.methods.putAll(source.methods);
+        g.tags.putAll(tags);
+        groups.put(groupKey(name, cluster), g);
+        Responses.parameterGroup(body, request.region(), g);
+    }
+
+    /**
+     * Sets parameters as AWS checks them: the group is the caller's own, each parameter is in the family's catalogue
+     * and modifiable, its value allowed, and a static one waits for a reboot ({@code ApplyMethod=immediate} is
+     * refused). A static change makes every resource using the group {@code pending-reboot}.
+     */
     private void modifyGroup(QueryRequest request, Xml body, boolean cluster) {
-        String element = cluster ? "DBClusterParameterGroupName" : "DBParameterGroupName";
-        String name = request.required(element);
-        Model.ParameterGroup g = group(name, cluster);
-        if (name.startsWith("default.")) {
-            throw RdsFault.invalidParameter("Default parameter group " + name + " cannot be modified: create your own"
-                    + " group, modify it and attach it");
+        String element = groupParameter(cluster);
+        Model.ParameterGroup g = group(request.required(element), cluster);
+        if (g.name.startsWith("default.")) {
+            throw RdsFault.invalidParameter("Default parameter group " + g.name + " cannot be modified: create your own"
+                    + " group (or CopyDB" + (cluster ? "Cluster" : "") + "ParameterGroup from it), modify it and attach it");
         }
         List<Map<String, String>> parameters = request.members("Parameters");
         if (parameters.isEmpty()) {
             throw RdsFault.missingParameter("Parameters");
         }
+        if (parameters.size() > 20) {
+            throw RdsFault.invalidParameter("A request can modify at most 20 parameters; it has " + parameters.size());
+        }
         Map<String, String> changes = new LinkedHashMap<>();
+        Map<String, String> methods = new LinkedHashMap<>();
+        boolean staticChange = false;
         for (Map<String, String> parameter : parameters) {
             String parameterName = parameter.get("ParameterName");
             String value = parameter.get("ParameterValue");
             if (parameterName == null || value == null) {
                 throw RdsFault.missingParameter("Parameters.Parameter.N.ParameterName and ParameterValue");
             }
-            if (LOGICAL_REPLICATION.equals(parameterName)) {
-                if (!value.equals("0") && !value.equals("1")) {
-                    throw RdsFault.invalidParameter("Value " + value + " for " + LOGICAL_REPLICATION
-                            + " is not allowed: 0 or 1");
-                }
-                if ("immediate".equals(parameter.get("ApplyMethod"))) {
-                    throw RdsFault.invalidCombination("cannot use immediate apply method for static parameter "
-                            + LOGICAL_REPLICATION + ": use pending-reboot");
-                }
+            ParameterCatalog.Definition definition = ParameterCatalog.find(g.family, cluster, parameterName)
+                    .orElseThrow(() -> RdsFault.invalidParameter("Could not find parameter with name: " + parameterName));
+            if (!definition.modifiable()) {
+                throw RdsFault.invalidParameter("The parameter " + parameterName + " cannot be modified.");
             }
+            String method = parameter.getOrDefault("ApplyMethod", definition.isStatic() ? "pending-reboot" : "immediate");
+            if (!method.equals("immediate") && !method.equals("pending-reboot")) {
+                throw RdsFault.invalidParameter("Invalid ApplyMethod " + method + " for " + parameterName
+                        + ": immediate or pending-reboot");
+            }
+            if (definition.isStatic() && method.equals("immediate")) {
+                throw RdsFault.invalidCombination("cannot use immediate apply method for static parameter "
+                        + parameterName + ": use pending-reboot");
+            }
+            definition.check(value);
             changes.put(parameterName, value);
+            methods.put(parameterName, method);
+            staticChange |= definition.isStatic() && !value.equals(g.parameters.get(parameterName));
         }
         g.parameters.putAll(changes);
+        g.methods.putAll(methods);
+        if (staticChange) {
+            markPendingReboot(g);
+        }
         body.element(element, g.name);
     }
 
-    private void describeGroups(QueryRequest request, Xml body, boolean cluster) {
-        Optional<String> name = request.optional(cluster ? "DBClusterParameterGroupName" : "DBParameterGroupName");
-        String list = cluster ? "DBClusterParameterGroups" : "DBParameterGroups";
-        body.open(list);
-        if (name.isPresent()) {
-            Responses.parameterGroup(body, request.region(), group(name.get(), cluster));
+    private void markPendingReboot(Model.ParameterGroup g) {
+        if (g.cluster) {
+            clusters.values().stream().filter(c -> g.name.equals(c.parameterGroup)).forEach(c -> c.pendingReboot = true);
         } else {
-            groups.values().stream().filter(g -> g.cluster == cluster).forEach(g -> Responses.parameterGroup(body, request.region(), g));
+            instances.values().stream().filter(i -> g.name.equals(i.parameterGroup)).forEach(i -> i.pendingReboot = true);
         }
-        body.close(list);
     }
 
+    private void describeGroups(QueryRequest request, Xml body, boolean cluster) {
+        Optional<String> name = request.optional(groupParameter(cluster));
+        String list = cluster ? "DBClusterParameterGroups" : "DBParameterGroups";
+        List<Model.ParameterGroup> found = name.isPresent() ? List.of(group(name.get(), cluster))
+                : groups.values().stream().filter(g -> g.cluster == cluster).toList();
+        Page<Model.ParameterGroup> page = Page.of(found, request);
+        body.open(list);
+        page.items().forEach(g -> Responses.parameterGroup(body, request.region(), g));
+        body.close(list).element("Marker", page.marker());
+    }
+
+    /** A group's parameters: the catalogue of its family, each with the user's value or the default. */
     private void describeParameters(QueryRequest request, Xml body, boolean cluster) {
-        Model.ParameterGroup g = group(request.required(cluster ? "DBClusterParameterGroupName" : "DBParameterGroupName"), cluster);
-        Optional<String> source = request.optional("Source");
-        Responses.parameters(body, g, source.orElse(null));
+        Model.ParameterGroup g = group(request.required(groupParameter(cluster)), cluster);
+        Optional<String> source = request.optional("Source").map(value -> switch (value) {
+            case "user", "system", "engine-default" -> value;
+            case "engine" -> "engine-default";
+            default -> throw RdsFault.invalidParameter("Invalid Source " + value
+                    + ": user, engine-default or system");
+        });
+        List<Responses.ParameterValue> values = new ArrayList<>();
+        for (ParameterCatalog.Definition definition : ParameterCatalog.parameters(g.family, cluster)) {
+            String user = g.parameters.get(definition.name());
+            Responses.ParameterValue value = user == null
+                    ? new Responses.ParameterValue(definition, definition.defaultValue(), definition.source(),
+                    definition.isStatic() ? "pending-reboot" : "immediate")
+                    : new Responses.ParameterValue(definition, user, "user", g.methods.getOrDefault(definition.name(),
+                    definition.isStatic() ? "pending-reboot" : "immediate"));
+            if (source.isEmpty() || source.get().equals(value.source())) {
+                values.add(value);
+            }
+        }
+        Page<Responses.ParameterValue> page = Page.of(values, request);
+        Responses.parameters(body, page.items());
+        body.element("Marker", page.marker());
+    }
+
+    /** The catalogue's defaults of a family ({@code DescribeEngineDefault[Cluster]Parameters}). */
+    private void describeEngineDefaults(QueryRequest request, Xml body, boolean cluster) {
+        String family = request.required("DBParameterGroupFamily");
+        checkFamily(family);
+        List<Responses.ParameterValue> values = ParameterCatalog.parameters(family, cluster).stream()
+                .map(d -> new Responses.ParameterValue(d, d.defaultValue(), d.source(),
+                        d.isStatic() ? "pending-reboot" : "immediate")).toList();
+        Page<Responses.ParameterValue> page = Page.of(values, request);
+        body.open("EngineDefaults").element("DBParameterGroupFamily", family).element("Marker", page.marker());
+        Responses.parameters(body, page.items());
+        body.close("EngineDefaults");
     }
 
     private Xml deleteGroup(QueryRequest request, boolean cluster) {
-        String name = request.required(cluster ? "DBClusterParameterGroupName" : "DBParameterGroupName");
-        group(name, cluster);
+        Model.ParameterGroup g = group(request.required(groupParameter(cluster)), cluster);
+        String name = g.name;
         if (name.startsWith("default.")) {
-            throw RdsFault.invalidParameter("Default parameter group " + name + " cannot be deleted");
+            throw new RdsFault("InvalidDBParameterGroupState", 400, "Default parameter group " + name
+                    + " cannot be deleted");
         }
         boolean inUse = cluster ? clusters.values().stream().anyMatch(c -> name.equals(c.parameterGroup))
                 : instances.values().stream().anyMatch(i -> name.equals(i.parameterGroup));
@@ -1027,7 +1138,7 @@ final class ControlPlane implements AutoCloseable {
 
     /** The named group (the default groups are made at start), or NotFound. */
     private Model.ParameterGroup group(String name, boolean cluster) {
-        Model.ParameterGroup g = groups.get(groupKey(name, cluster));
+        Model.ParameterGroup g = groups.get(groupKey(name.toLowerCase(java.util.Locale.ROOT), cluster));
         if (g == null) {
             throw RdsFault.parameterGroupNotFound(name, cluster);
         }
@@ -1075,12 +1186,13 @@ final class ControlPlane implements AutoCloseable {
     }
 
     /** {@code pending-reboot} while the group asks for another wal_level than the server runs with. */
-    private String groupStatus(String groupName, boolean cluster, String serverId) {
+    private String groupStatus(String groupName, boolean cluster, String serverId, Model.Resource resource) {
         Model.Server server = serverId == null ? null : servers.get(serverId);
         if (server == null) {
             return "in-sync";
         }
-        return isLogical(group(groupName, cluster)) == server.logical ? "in-sync" : "pending-reboot";
+        boolean logicalPending = (cluster || !resource.isAuroraMember()) && isLogical(group(groupName, cluster)) != server.logical;
+        return logicalPending || resource.pendingReboot ? "pending-reboot" : "in-sync";
     }
 
     // ------------------------------------------------------------------ logs

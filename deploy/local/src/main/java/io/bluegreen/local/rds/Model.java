@@ -47,6 +47,12 @@ final class Model {
         boolean performanceInsights;
         String performanceInsightsKmsKeyId;
         int performanceInsightsRetention;
+        /** a static parameter of its group changed since the last (re)start: {@code pending-reboot} until a reboot */
+        boolean pendingReboot;
+
+        boolean isAuroraMember() {
+            return this instanceof Instance i && i.clusterIdentifier != null;
+        }
     }
 
     static final class Cluster extends Resource {
@@ -108,6 +114,8 @@ final class Model {
         String family;
         String description;
         Map<String, String> parameters = new LinkedHashMap<>();
+        /** the ApplyMethod each user parameter was set with */
+        Map<String, String> methods = new LinkedHashMap<>();
         Map<String, String> tags = new LinkedHashMap<>();
     }
 }

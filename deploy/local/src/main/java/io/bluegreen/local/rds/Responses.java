@@ -223,32 +223,26 @@ final class Responses {
                 .close(element);
     }
 
-    /** The parameters of a group: rds.logical_replication always (as the engine default when unset), then the rest. */
-    static void parameters(Xml xml, Model.ParameterGroup g, String source) {
-        xml.open("Parameters");
-        if (!g.parameters.containsKey(ControlPlane.LOGICAL_REPLICATION) && (source == null || source.equals("engine-default"))) {
-            parameter(xml, ControlPlane.LOGICAL_REPLICATION, null, "engine-default");
-        }
-        for (Map.Entry<String, String> entry : g.parameters.entrySet()) {
-            if (source == null || source.equals("user")) {
-                parameter(xml, entry.getKey(), entry.getValue(), "user");
-            }
-        }
-        xml.close("Parameters");
+    /** A parameter as a group (or the engine defaults) holds it: its value, source and apply method. */
+    record ParameterValue(ParameterCatalog.Definition definition, String value, String source, String applyMethod) {
     }
 
-    private static void parameter(Xml xml, String name, String value, String source) {
-        boolean logical = ControlPlane.LOGICAL_REPLICATION.equals(name);
-        xml.open("Parameter")
-                .element("ParameterName", name)
-                .element("ParameterValue", value)
-                .element("Description", logical ? "Enables logical decoding (wal_level = logical) after a reboot" : null)
-                .element("Source", source)
-                .element("ApplyType", logical ? "static" : "dynamic")
-                .element("DataType", logical ? "boolean" : "string")
-                .element("AllowedValues", logical ? "0,1" : null)
-                .element("IsModifiable", true)
-                .element("ApplyMethod", "pending-reboot")
-                .close("Parameter");
+    static void parameters(Xml xml, List<ParameterValue> values) {
+        xml.open("Parameters");
+        for (ParameterValue p : values) {
+            ParameterCatalog.Definition d = p.definition();
+            xml.open("Parameter")
+                    .element("ParameterName", d.name())
+                    .element("ParameterValue", p.value())
+                    .element("Description", d.description())
+                    .element("Source", p.source())
+                    .element("ApplyType", d.applyType())
+                    .element("DataType", d.dataType())
+                    .element("AllowedValues", d.allowedValues())
+                    .element("IsModifiable", d.modifiable())
+                    .element("ApplyMethod", p.applyMethod())
+                    .close("Parameter");
+        }
+        xml.close("Parameters");
     }
 }
