@@ -391,6 +391,19 @@ class CoordinatorIT {
         assertFalse(http.toBlocking().retrieve(HttpRequest.GET("/upgrades"), String.class).contains("db.local"),
                 "nothing was written for the refused plan");
 
+        Map<String, Object> copy = Map.of("blue", Map.of("identifier", "copy-blue", "region", "eu-west-1", "engine", "postgres",
+                "host", "copy.local", "port", 5432, "credentialsRef", "orders-admin"), "targetVersion", "17.9",
+                "databases", List.of("app"), "strategy", "logical-copy");
+        HttpClientResponseException removed = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades", copy), Map.class));
+        assertEquals(400, removed.code(), "the removed logical-copy strategy is refused like any plan problem");
+        List<?> copyErrors = (List<?>) assertProblem(removed, "urn:bluegreen:problem:invalid-plan").get("errors");
+        assertEquals(1, copyErrors.size(), copyErrors.toString());
+        assertEquals("strategy", ((Map<?, ?>) copyErrors.get(0)).get("field"));
+        assertTrue(String.valueOf(((Map<?, ?>) copyErrors.get(0)).get("problem")).contains("use 'snapshot'"), copyErrors.toString());
+        assertFalse(http.toBlocking().retrieve(HttpRequest.GET("/upgrades"), String.class).contains("copy.local"),
+                "nothing was written for the refused plan");
+
         HttpClientResponseException notJson = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
                 () -> http.toBlocking().exchange(HttpRequest.POST("/upgrades", "{not json")
                         .contentType(io.micronaut.http.MediaType.APPLICATION_JSON_TYPE), Map.class));

@@ -16,7 +16,6 @@ import io.bluegreen.runtime.agent.AgentSteps;
 import io.bluegreen.schemas.command.pg.AdvanceOrigin;
 import io.bluegreen.schemas.command.pg.AdvanceSlot;
 import io.bluegreen.schemas.command.pg.AnalyzeDatabase;
-import io.bluegreen.schemas.command.pg.AwaitInitialCopy;
 import io.bluegreen.schemas.command.pg.CreatePublication;
 import io.bluegreen.schemas.command.pg.CreateSlot;
 import io.bluegreen.schemas.command.pg.CreateSubscription;
@@ -64,7 +63,6 @@ public final class PgSteps {
                 .on(DropClonedReplicationObjects.class, (c, ctx) -> subscriber.dropClonedObjects(ctx, c))
                 .on(CreateSubscription.class, (c, ctx) -> subscriber.createSubscription(ctx, c))
                 .on(AdvanceOrigin.class, (c, ctx) -> subscriber.advanceOrigin(ctx, c))
-                .on(AwaitInitialCopy.class, (c, ctx) -> subscriber.awaitInitialCopy(ctx, c))
                 .on(EnableSubscription.class, (c, ctx) -> subscriber.enableSubscription(ctx, c))
                 .on(DisableSubscription.class, (c, ctx) -> subscriber.disableSubscription(ctx, c))
                 .on(DropSubscription.class, (c, ctx) -> subscriber.dropSubscription(ctx, c))

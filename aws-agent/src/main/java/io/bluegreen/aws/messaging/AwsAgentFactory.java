@@ -4,7 +4,6 @@ import io.bluegreen.runtime.aws.RdsClients;
 import io.bluegreen.aws.step.AgentSettings;
 import io.bluegreen.aws.step.AwsSteps;
 import io.bluegreen.runtime.agent.AgentSteps;
-import io.bluegreen.runtime.credentials.CredentialsResolver;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Named;
@@ -26,7 +25,7 @@ public class AwsAgentFactory {
 
     @Singleton
     @Named("aws")
-    AgentSteps awsSteps(RdsClients clients, AgentSettings settings, CredentialsResolver credentials) {
-        return AwsSteps.of(clients, settings, credentials, duration -> Thread.sleep(duration.toMillis()));
+    AgentSteps awsSteps(RdsClients clients, AgentSettings settings) {
+        return AwsSteps.of(clients, settings, duration -> Thread.sleep(duration.toMillis()));
     }
 }

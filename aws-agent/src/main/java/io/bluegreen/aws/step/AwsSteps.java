@@ -8,9 +8,7 @@ import io.bluegreen.runtime.agent.ErrorClassifier;
 import io.bluegreen.runtime.agent.Step;
 import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.runtime.agent.StepFailure;
-import io.bluegreen.runtime.credentials.CredentialsResolver;
 import io.bluegreen.schemas.command.aws.CloneCluster;
-import io.bluegreen.schemas.command.aws.CreateCluster;
 import io.bluegreen.schemas.command.aws.DeleteCluster;
 import io.bluegreen.schemas.command.aws.EnableLogicalReplication;
 import io.bluegreen.schemas.command.aws.ReadSnapshotLsnFromLog;
@@ -52,15 +50,13 @@ public final class AwsSteps {
         this.pause = pause;
     }
 
-    public static AgentSteps of(RdsClients clients, AgentSettings settings, CredentialsResolver credentials, Pause pause) {
+    public static AgentSteps of(RdsClients clients, AgentSettings settings, Pause pause) {
         AwsSteps steps = new AwsSteps(clients, settings, pause);
         return AgentSteps.builder()
                 .on(EnableLogicalReplication.class, steps.reconciled(EnableLogicalReplication::getCluster,
                         EnableLogicalReplicationStep::new))
                 .on(CloneCluster.class, steps.reconciled(CloneCluster::getSource,
                         (c, rds, ctx) -> new CloneClusterStep(c, rds, ctx, settings)))
-                .on(CreateCluster.class, steps.reconciled(CreateCluster::getSource,
-                        (c, rds, ctx) -> new CreateClusterStep(c, rds, ctx, settings, credentials)))
                 .on(ReadSnapshotLsnFromLog.class, steps.reconciled(ReadSnapshotLsnFromLog::getCluster,
                         (c, rds, ctx) -> new ReadSnapshotLsnFromLogStep(c, rds, ctx, settings)))
                 .on(UpgradeEngine.class, steps.reconciled(UpgradeEngine::getCluster,

@@ -118,7 +118,9 @@ public record PlanRequest(@Nullable String upgradeId, @Nullable Blue blue, @Null
         List<String> allowed = Arrays.stream(type.getEnumConstants()).map(Enum::name).filter(n -> !n.equals("UNKNOWN"))
                 .map(n -> n.toLowerCase()).toList();
         if (!allowed.contains(normalized.toLowerCase())) {
-            problems.add(new PlanCheck.FieldProblem(field, "'" + value + "' is not one of " + allowed));
+            // the removed logical_copy is understood (PlanCheck says what to use instead) but no longer offered
+            List<String> offered = allowed.stream().filter(n -> !n.equals(Strategy.LOGICAL_COPY.name().toLowerCase())).toList();
+            problems.add(new PlanCheck.FieldProblem(field, "'" + value + "' is not one of " + offered));
             return fallback;
         }
         return Enum.valueOf(type, normalized);

@@ -1,7 +1,6 @@
 package io.bluegreen.coordinator.saga;
 
 import io.bluegreen.schemas.command.aws.CloneCluster;
-import io.bluegreen.schemas.command.aws.CreateCluster;
 import io.bluegreen.schemas.command.aws.DeleteCluster;
 import io.bluegreen.schemas.command.aws.EnableLogicalReplication;
 import io.bluegreen.schemas.command.aws.ReadSnapshotLsnFromLog;
@@ -10,7 +9,6 @@ import io.bluegreen.schemas.command.aws.UpgradeEngine;
 import io.bluegreen.schemas.command.pg.AdvanceOrigin;
 import io.bluegreen.schemas.command.pg.AdvanceSlot;
 import io.bluegreen.schemas.command.pg.AnalyzeDatabase;
-import io.bluegreen.schemas.command.pg.AwaitInitialCopy;
 import io.bluegreen.schemas.command.pg.CreatePublication;
 import io.bluegreen.schemas.command.pg.CreateSlot;
 import io.bluegreen.schemas.command.pg.CreateSubscription;
@@ -34,7 +32,6 @@ import io.bluegreen.schemas.common.UpgradePlan;
 import io.bluegreen.schemas.common.VerifyMode;
 import org.apache.avro.specific.SpecificRecord;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -47,8 +44,6 @@ import static io.bluegreen.coordinator.saga.Step.*;
  * re-sends after a crash sends the same id, and the agent answers it once.
  */
 public final class Commands {
-
-    static final Duration INITIAL_COPY_TIMEOUT = Duration.ofMinutes(4);
 
     private Commands() {
     }
@@ -124,8 +119,6 @@ public final class Commands {
             case CREATE_SLOT -> new CreateSlot(id, commandId, attempt, now, blue(state, database), names);
             case CLONE_CLUSTER -> new CloneCluster(id, commandId, attempt, now, plan.getBlue(),
                     greenIdentifier(id, plan), aurora ? CloneMethod.AURORA_COPY_ON_WRITE : CloneMethod.RDS_SNAPSHOT, null, null);
-            case CREATE_CLUSTER -> new CreateCluster(id, commandId, attempt, now, green(state),
-                    greenIdentifier(id, plan), plan.getTargetVersion(), null);
             case READ_SNAPSHOT_LSN -> new ReadSnapshotLsn(id, commandId, attempt, now,
                     greenDb(state, plan.getDatabases().get(0)), SnapshotLsnMethod.AURORA_FUNCTION);
             case READ_SNAPSHOT_LSN_FROM_LOG -> new ReadSnapshotLsnFromLog(id, commandId, attempt, now, green(state));
@@ -136,13 +129,9 @@ public final class Commands {
                     snapshotLsn(state));
             case ADVANCE_ORIGIN -> new AdvanceOrigin(id, commandId, attempt, now, greenDb(state, database),
                     blue(state, database), names, snapshotLsn(state), replicationRef);
-            case CREATE_SUBSCRIPTION -> {
-                boolean copy = plan.getStrategy() == io.bluegreen.schemas.common.Strategy.LOGICAL_COPY;
-                yield new CreateSubscription(id, commandId, attempt, now, greenDb(state, database), blue(state, database),
-                        names, copy, copy, true, replicationRef);
-            }
-            case AWAIT_INITIAL_COPY -> new AwaitInitialCopy(id, commandId, attempt, now, greenDb(state, database), names,
-                    INITIAL_COPY_TIMEOUT.toMillis());
+            // Green is a clone: its data is there already, and the slot is CreateSlot's
+            case CREATE_SUBSCRIPTION -> new CreateSubscription(id, commandId, attempt, now, greenDb(state, database),
+                    blue(state, database), names, false, false, true, replicationRef);
             case RUN_SWITCHOVER -> runSwitchover(state, commandId, attempt, now);
             case RELEASE_FENCE -> new UnfenceWrites(id, commandId, attempt, now, blue(state, database), true);
             case UNFENCE_WRITES -> new UnfenceWrites(id, commandId, attempt, now, blue(state, database), false);

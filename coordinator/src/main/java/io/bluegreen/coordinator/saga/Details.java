@@ -141,7 +141,7 @@ public final class Details {
         Map<String, DatabaseState> dbs = new LinkedHashMap<>(databases);
         UpgradeValues v = values;
         switch (dispatch.step()) {
-            case CLONE_CLUSTER, CREATE_CLUSTER, UPGRADE_ENGINE -> {
+            case CLONE_CLUSTER, UPGRADE_ENGINE -> {
                 UpgradeValues.Green green = v.green();
                 String snapshots = details.get(SNAPSHOTS);
                 v = v.withGreen(new UpgradeValues.Green(

@@ -17,9 +17,7 @@ import java.util.function.Predicate;
 import static io.bluegreen.coordinator.saga.Step.ADVANCE_ORIGIN;
 import static io.bluegreen.coordinator.saga.Step.ADVANCE_SLOT;
 import static io.bluegreen.coordinator.saga.Step.ANALYZE_DATABASE;
-import static io.bluegreen.coordinator.saga.Step.AWAIT_INITIAL_COPY;
 import static io.bluegreen.coordinator.saga.Step.CLONE_CLUSTER;
-import static io.bluegreen.coordinator.saga.Step.CREATE_CLUSTER;
 import static io.bluegreen.coordinator.saga.Step.CREATE_PUBLICATION;
 import static io.bluegreen.coordinator.saga.Step.CREATE_SLOT;
 import static io.bluegreen.coordinator.saga.Step.CREATE_SUBSCRIPTION;
@@ -37,18 +35,17 @@ import static io.bluegreen.coordinator.saga.Step.VERIFY_DATA;
 
 /**
  * The phase table: which phases a plan runs, in order, and the stages (steps) of each. A phase's stages run one
- * after the other, the databases of a per-database stage in parallel. The {@code snapshot} strategy follows the
- * seed:
+ * after the other, the databases of a per-database stage in parallel. The {@code snapshot} strategy, the only one,
+ * follows the seed:
  * <pre>
  * PREFLIGHT               RunPreflight
- * PREPARING_BLUE          EnableLogicalReplication; CreatePublication (each db); CreateSlot (each db, snapshot only)
- * CLONING_GREEN           CloneCluster (snapshot) | CreateCluster (logical copy)
+ * PREPARING_BLUE          EnableLogicalReplication; CreatePublication (each db); CreateSlot (each db)
+ * CLONING_GREEN           CloneCluster
  * CAPTURING_SNAPSHOT_LSN  ReadSnapshotLsn (Aurora: aurora_volume_logical_start_lsn) | ReadSnapshotLsnFromLog (RDS)
  * CLEANING_GREEN          DropClonedReplicationObjects (each db)
  * UPGRADING_GREEN         UpgradeEngine
  * SEEDING_POSITION        AdvanceSlot (each db) | AdvanceOrigin (each db; creates the subscription)
- * SUBSCRIBING             CreateSubscription (each db; slot-advance seeding and logical copy)
- * INITIAL_COPY            AwaitInitialCopy (each db; logical copy only)
+ * SUBSCRIBING             CreateSubscription (each db; slot-advance seeding only)
  * REPLICATING             gated by lag events: every database under the threshold for the hold time
  * READY_FOR_SWITCHOVER    gated by approval (MANUAL) or passed at once (AUTOMATIC)
  * SWITCHING_OVER          AnalyzeDatabase (each db, before the fence: statistics need not be exact);
@@ -64,6 +61,10 @@ import static io.bluegreen.coordinator.saga.Step.VERIFY_DATA;
  * guardrail, a failure inside the window or no proof by the deadline aborts the attempt: Blue is unfenced
  * (ReleaseFence, each db) and the upgrade returns to REPLICATING, or stops in FAILED after the plan's attempts.
  * ROLLING_BACK has no fixed stages: it undoes, newest first, every step that was dispatched ({@link Step#undo()}).
+ *
+ * <p>The {@code logical_copy} strategy was removed (it started Green empty, and no step created Blue's databases and
+ * schema there): {@link #runs} says no to it, {@link PlanCheck} refuses it, and an upgrade recorded with it goes no
+ * further forward ({@link UpgradeState#retired()}). INITIAL_COPY, its phase, is never entered.
  */
 public final class PhasePlan {
 
@@ -75,17 +76,14 @@ public final class PhasePlan {
 
     private static final List<Row> TABLE = List.of(
             row(UpgradePhase.PREFLIGHT, ALWAYS, plan -> List.of(RUN_PREFLIGHT)),
-            row(UpgradePhase.PREPARING_BLUE, ALWAYS, plan -> copy(plan)
-                    ? List.of(ENABLE_LOGICAL_REPLICATION, CREATE_PUBLICATION)
-                    : List.of(ENABLE_LOGICAL_REPLICATION, CREATE_PUBLICATION, CREATE_SLOT)),
-            row(UpgradePhase.CLONING_GREEN, ALWAYS, plan -> List.of(copy(plan) ? CREATE_CLUSTER : CLONE_CLUSTER)),
-            row(UpgradePhase.CAPTURING_SNAPSHOT_LSN, plan -> !copy(plan), plan -> List.of(
+            row(UpgradePhase.PREPARING_BLUE, ALWAYS, plan -> List.of(ENABLE_LOGICAL_REPLICATION, CREATE_PUBLICATION, CREATE_SLOT)),
+            row(UpgradePhase.CLONING_GREEN, ALWAYS, plan -> List.of(CLONE_CLUSTER)),
+            row(UpgradePhase.CAPTURING_SNAPSHOT_LSN, ALWAYS, plan -> List.of(
                     plan.getBlue().getEngine() == Engine.AURORA_POSTGRESQL ? READ_SNAPSHOT_LSN : READ_SNAPSHOT_LSN_FROM_LOG)),
-            row(UpgradePhase.CLEANING_GREEN, plan -> !copy(plan), plan -> List.of(DROP_CLONED_REPLICATION_OBJECTS)),
-            row(UpgradePhase.UPGRADING_GREEN, plan -> !copy(plan), plan -> List.of(UPGRADE_ENGINE)),
-            row(UpgradePhase.SEEDING_POSITION, plan -> !copy(plan), plan -> List.of(origin(plan) ? ADVANCE_ORIGIN : ADVANCE_SLOT)),
-            row(UpgradePhase.SUBSCRIBING, plan -> copy(plan) || !origin(plan), plan -> List.of(CREATE_SUBSCRIPTION)),
-            row(UpgradePhase.INITIAL_COPY, PhasePlan::copy, plan -> List.of(AWAIT_INITIAL_COPY)),
+            row(UpgradePhase.CLEANING_GREEN, ALWAYS, plan -> List.of(DROP_CLONED_REPLICATION_OBJECTS)),
+            row(UpgradePhase.UPGRADING_GREEN, ALWAYS, plan -> List.of(UPGRADE_ENGINE)),
+            row(UpgradePhase.SEEDING_POSITION, ALWAYS, plan -> List.of(origin(plan) ? ADVANCE_ORIGIN : ADVANCE_SLOT)),
+            row(UpgradePhase.SUBSCRIBING, plan -> !origin(plan), plan -> List.of(CREATE_SUBSCRIPTION)),
             new Row(UpgradePhase.REPLICATING, ALWAYS, true, plan -> List.of()),
             new Row(UpgradePhase.READY_FOR_SWITCHOVER, ALWAYS, true, plan -> List.of()),
             row(UpgradePhase.SWITCHING_OVER, ALWAYS, plan -> SwitchoverPlan.repoint(plan) == RepointMethod.RENAME
@@ -103,8 +101,12 @@ public final class PhasePlan {
         return new Row(phase, runs, false, stages);
     }
 
-    private static boolean copy(UpgradePlan plan) {
-        return plan.getStrategy() == Strategy.LOGICAL_COPY;
+    /**
+     * Whether this table runs the plan's strategy: every strategy but the removed {@code logical_copy} (a plan that
+     * does not say is a snapshot plan).
+     */
+    public static boolean runs(UpgradePlan plan) {
+        return plan.getStrategy() != Strategy.LOGICAL_COPY;
     }
 
     private static boolean origin(UpgradePlan plan) {

@@ -66,6 +66,11 @@ public final class PlanCheck {
             problems.add(new FieldProblem("greenIdentifier", "'" + plan.getGreenIdentifier() + "' is Blue: Green must be a "
                     + "new instance or cluster (it is deleted on rollback); choose another name, or leave it out"));
         }
+        if (!PhasePlan.runs(plan)) {
+            problems.add(new FieldProblem("strategy", "'logical_copy' is no longer offered (it started Green empty, and no "
+                    + "step created Blue's databases and schema there): use 'snapshot', which clones Blue, upgrades the "
+                    + "clone and replicates from the clone's LSN"));
+        }
         databases(plan.getDatabases(), problems);
         versions(plan, problems);
         if (plan.getLagThresholdBytes() <= 0 || plan.getLagThresholdBytes() > MAX_LAG_THRESHOLD_BYTES) {

@@ -77,6 +77,12 @@ import java.util.function.Supplier;
  * recorded at once, and its undo commands go out once the commands still in flight have answered or timed out. A
  * switchover still in flight when the rollback was asked never repoints: its proof counts as an abort, and the
  * rollback's {@code UnfenceWrites} unfences Blue. A failed undo stops in FAILED; retry or rollback runs it again.
+ *
+ * <p>An upgrade recorded with the removed {@code logical_copy} strategy ({@link UpgradeState#retired()}) goes no further
+ * forward: the first tick after it is loaded stops it in FAILED with what to do (roll it back, plan again with
+ * {@code snapshot}); a retry or an approval is refused; a rollback undoes what it did, Green included. Its
+ * {@code CreateSubscription} is not re-sent (the command sent asked for the removed copy). A switchover already in
+ * flight ends first, and one proven carries on to the end.
  */
 public final class Saga {
 
@@ -205,6 +211,9 @@ public final class Saga {
         if (state.isTerminal()) {
             return Decision.none();
         }
+        if (state.stoppable()) {
+            return stop(state, now);
+        }
         Decision decision = Decision.none();
         UpgradeState current = state;
         for (Dispatch due : state.pending().values()) {
@@ -218,7 +227,7 @@ public final class Saga {
                 step = abort(current, dispatch, FailureReason.TIMEOUT, "no answer from the pg-agent by the deadline " + deadline
                         + " (switchoverTimeout " + SwitchoverPlan.timeout(current.plan()).toMillis() + " ms): Blue is unfenced by "
                         + "whichever pg-agent takes the command", List.of(), null, now);
-            } else if (dispatch.resends() == 0 && !forwardDuringRollback(current, dispatch)) {
+            } else if (dispatch.resends() == 0 && !forwardDuringRollback(current, dispatch) && rebuilt(current, dispatch)) {
                 step = resend(current, dispatch, now);
             } else {
                 step = timedOut(current, dispatch, now);
@@ -227,6 +236,11 @@ public final class Saga {
             current = fold(current, step);
         }
         return decision;
+    }
+
+    /** Whether the command is built today as it was sent: not a CreateSubscription that asked for the removed copy. */
+    private static boolean rebuilt(UpgradeState state, Dispatch dispatch) {
+        return PhasePlan.runs(state.plan()) || dispatch.step() != Step.CREATE_SUBSCRIPTION;
     }
 
     private Decision resend(UpgradeState state, Dispatch dispatch, Instant now) {
@@ -324,6 +338,9 @@ public final class Saga {
         if (state.phase() != UpgradePhase.REPLICATING || !state.pending().isEmpty()) {
             return Decision.none(); // e.g. Blue still being unfenced after an aborted attempt
         }
+        if (state.stoppable()) {
+            return stop(state, now);
+        }
         Decision ready = enter(state, UpgradePhase.READY_FOR_SWITCHOVER, Trigger.LAG_HELD, now);
         UpgradeState next = fold(state, ready);
         if (state.plan().getSwitchoverMode() == SwitchoverMode.AUTOMATIC) {
@@ -341,6 +358,9 @@ public final class Saga {
             throw new SagaRefusal("Upgrade " + state.upgradeId() + " is in " + state.phase()
                     + ": switchover can be approved only in READY_FOR_SWITCHOVER (lag held under the threshold)");
         }
+        if (state.retired()) {
+            throw new SagaRefusal("Upgrade " + state.upgradeId() + " cannot be approved" + retiredAdvice(state));
+        }
         SwitchoverApproved approved = new SwitchoverApproved(state.upgradeId(), eventIds.get(), null, now, by, errorsSeen);
         Decision decision = new Decision(List.of(approved), List.of());
         return decision.and(enter(UpgradeState.apply(state, approved), UpgradePhase.SWITCHING_OVER, Trigger.APPROVED, now));
@@ -351,6 +371,9 @@ public final class Saga {
         if (state.phase() != UpgradePhase.FAILED || state.failedPhase().isEmpty()) {
             throw new SagaRefusal("Upgrade " + state.upgradeId() + " is in " + state.phase()
                     + ": only a FAILED upgrade can be retried");
+        }
+        if (state.retired() && state.failedPhase().get() != UpgradePhase.ROLLING_BACK) {
+            throw new SagaRefusal("Upgrade " + state.upgradeId() + " cannot be retried" + retiredAdvice(state));
         }
         UpgradePhase resume = state.failedPhase().get();
         RetryRequested retry = new RetryRequested(state.upgradeId(), eventIds.get(), null, now, by);
@@ -433,6 +456,9 @@ public final class Saga {
         if (state.phase() == UpgradePhase.FAILED || forwardDuringRollback(state, dispatch)) {
             return decision.and(proceed(next, now)); // recorded; nothing to redo for a step the rollback undoes anyway
         }
+        if (next.stoppable()) {
+            return decision.and(stop(next, now));
+        }
         if (failed.getRetryable() && dispatch.attempt() < MAX_ATTEMPTS) {
             return decision.and(dispatch(next, dispatch.step(), dispatch.database(), now));
         }
@@ -448,6 +474,7 @@ public final class Saga {
     private Decision fail(UpgradeState state, FailureReason reason, boolean retryable, String message, Instant now) {
         String next = state.phase() == UpgradePhase.ROLLING_BACK
                 ? ". Retry (or roll back again) once the cause is fixed: the failed undo runs again"
+                : state.retired() ? retiredAdvice(state)
                 : state.switchedOver() && state.phase() == UpgradePhase.CLEANING_UP
                 ? ". Green serves writes, so it cannot be rolled back: retry once the cause is fixed, or, when Green cannot be "
                 + "verified (its snapshot at the drain point is lost), compare the tables by hand and waive the verification "
@@ -457,6 +484,20 @@ public final class Saga {
                 message + next, retryable);
         Decision decision = new Decision(List.of(failed), List.of());
         return decision.and(phaseEntered(UpgradeState.apply(state, failed), UpgradePhase.FAILED, Trigger.FAILED, now));
+    }
+
+    /** Stops a retired upgrade ({@link UpgradeState#stoppable()}) where it is, in FAILED, saying what to do. */
+    private Decision stop(UpgradeState state, Instant now) {
+        return fail(state, FailureReason.PRECONDITION_FAILED, false, "Upgrade " + state.upgradeId() + " was planned with "
+                + "strategy logical_copy, which this coordinator no longer runs (it started Green empty, and no step created "
+                + "Blue's databases and schema there); stopped in " + state.phase(), now);
+    }
+
+    /** What to do with a retired upgrade, appended to what happened. */
+    private static String retiredAdvice(UpgradeState state) {
+        return ": the logical_copy strategy was removed, so it goes no further. Roll it back (POST /upgrades/"
+                + state.upgradeId() + "/rollback undoes what it did, deleting Green if it was created), then plan the upgrade "
+                + "again with strategy snapshot";
     }
 
     /** After a step's outcome was recorded: carry on, unless the upgrade is stopped in FAILED. */
@@ -469,6 +510,9 @@ public final class Saga {
      * first waits for the commands sent before it.
      */
     private Decision advance(UpgradeState state, Instant now) {
+        if (state.stoppable()) {
+            return stop(state, now);
+        }
         if (state.phase() == UpgradePhase.ROLLING_BACK
                 && state.pending().values().stream().anyMatch(d -> d.phase() != UpgradePhase.ROLLING_BACK)) {
             return Decision.none();

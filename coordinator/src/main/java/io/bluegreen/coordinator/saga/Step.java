@@ -2,7 +2,6 @@ package io.bluegreen.coordinator.saga;
 
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.command.aws.CloneCluster;
-import io.bluegreen.schemas.command.aws.CreateCluster;
 import io.bluegreen.schemas.command.aws.DeleteCluster;
 import io.bluegreen.schemas.command.aws.EnableLogicalReplication;
 import io.bluegreen.schemas.command.aws.ReadSnapshotLsnFromLog;
@@ -11,7 +10,6 @@ import io.bluegreen.schemas.command.aws.UpgradeEngine;
 import io.bluegreen.schemas.command.pg.AdvanceOrigin;
 import io.bluegreen.schemas.command.pg.AdvanceSlot;
 import io.bluegreen.schemas.command.pg.AnalyzeDatabase;
-import io.bluegreen.schemas.command.pg.AwaitInitialCopy;
 import io.bluegreen.schemas.command.pg.CreatePublication;
 import io.bluegreen.schemas.command.pg.CreateSlot;
 import io.bluegreen.schemas.command.pg.CreateSubscription;
@@ -49,7 +47,6 @@ public enum Step {
             "DropPublicationAndSlot"),
     CREATE_SLOT("CreateSlot", CreateSlot.class, Scope.EACH_DATABASE, Duration.ofMinutes(2), "DropPublicationAndSlot"),
     CLONE_CLUSTER("CloneCluster", CloneCluster.class, Scope.ONCE, Duration.ofMinutes(10), "DeleteCluster"),
-    CREATE_CLUSTER("CreateCluster", CreateCluster.class, Scope.ONCE, Duration.ofMinutes(10), "DeleteCluster"),
     READ_SNAPSHOT_LSN("ReadSnapshotLsn", ReadSnapshotLsn.class, Scope.ONCE, Duration.ofMinutes(2), null),
     READ_SNAPSHOT_LSN_FROM_LOG("ReadSnapshotLsnFromLog", ReadSnapshotLsnFromLog.class, Scope.ONCE, Duration.ofMinutes(5),
             null),
@@ -63,7 +60,6 @@ public enum Step {
     ADVANCE_ORIGIN("AdvanceOrigin", AdvanceOrigin.class, Scope.EACH_DATABASE, Duration.ofMinutes(2), "DropSubscription"),
     CREATE_SUBSCRIPTION("CreateSubscription", CreateSubscription.class, Scope.EACH_DATABASE, Duration.ofMinutes(2),
             "DropSubscription"),
-    AWAIT_INITIAL_COPY("AwaitInitialCopy", AwaitInitialCopy.class, Scope.EACH_DATABASE, Duration.ofMinutes(10), null),
     ANALYZE_DATABASE("AnalyzeDatabase", AnalyzeDatabase.class, Scope.EACH_DATABASE, Duration.ofMinutes(10), null),
     /**
      * The fenced program. Its deadline is the plan's switchover timeout (recorded in {@code SwitchoverStarted}) plus
@@ -86,6 +82,15 @@ public enum Step {
 
     private static final Map<String, Step> BY_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(Step::recordedName, Function.identity()));
+
+    /**
+     * The steps of the removed logical-copy strategy, as histories recorded before its removal name them, each with
+     * the step a rollback counts it as: {@code CreateCluster} made Green, which {@code DeleteCluster} removes as it
+     * removes a clone; {@code AwaitInitialCopy} only waited. They are never dispatched again.
+     */
+    private static final Map<String, Optional<Step>> RETIRED = Map.of(
+            "CreateCluster", Optional.of(CLONE_CLUSTER),
+            "AwaitInitialCopy", Optional.empty());
 
     private final String recordedName;
     private final Class<? extends SpecificRecord> command;
@@ -148,10 +153,24 @@ public enum Step {
     /** The step recorded under {@code name} in the events. */
     public static Step of(String name) {
         Step step = BY_NAME.get(name);
+        if (step == null && retired(name)) {
+            throw new IllegalArgumentException("'" + name + "' was a step of the removed logical-copy strategy: it is never "
+                    + "dispatched, so it has no timeout or command; known steps: " + BY_NAME.keySet());
+        }
         if (step == null) {
             throw new IllegalArgumentException("No step is recorded as '" + name + "'; known steps: " + BY_NAME.keySet());
         }
         return step;
+    }
+
+    /** Whether {@code name} is a step of the removed logical-copy strategy, found only in older histories. */
+    public static boolean retired(String name) {
+        return RETIRED.containsKey(name);
+    }
+
+    /** The step a rollback counts the retired step {@code name} as, if it made anything to undo. */
+    static Optional<Step> undoneAs(String name) {
+        return RETIRED.getOrDefault(name, Optional.empty());
     }
 
     @Override

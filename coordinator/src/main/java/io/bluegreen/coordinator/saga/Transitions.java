@@ -88,6 +88,8 @@ public final class Transitions {
             legal.add(new Transition(phase, UpgradePhase.FAILED, Trigger.FAILED));
         }
         legal.add(new Transition(UpgradePhase.REPLICATING, UpgradePhase.FAILED, Trigger.FAILED));
+        // never entered since the logical-copy strategy was removed: an upgrade recorded in it is stopped
+        legal.add(new Transition(UpgradePhase.INITIAL_COPY, UpgradePhase.FAILED, Trigger.FAILED));
         for (UpgradePhase phase : failing) {
             legal.add(new Transition(UpgradePhase.FAILED, phase, Trigger.RETRY));
         }
@@ -106,7 +108,7 @@ public final class Transitions {
     private static boolean rollbackFrom(UpgradePhase phase) {
         return switch (phase) {
             case PREFLIGHT, PREPARING_BLUE, CLONING_GREEN, CAPTURING_SNAPSHOT_LSN, CLEANING_GREEN, UPGRADING_GREEN,
-                 SEEDING_POSITION, SUBSCRIBING, INITIAL_COPY, REPLICATING, READY_FOR_SWITCHOVER, SWITCHING_OVER,
+                 SEEDING_POSITION, SUBSCRIBING, REPLICATING, READY_FOR_SWITCHOVER, SWITCHING_OVER,
                  FAILED -> true;
             default -> false;
         };
@@ -114,8 +116,7 @@ public final class Transitions {
 
     /** One plan of each shape the phase table distinguishes (only what selects the phases is set). */
     private static List<UpgradePlan> variants() {
-        return List.of(plan(Strategy.SNAPSHOT, SeedMethod.SLOT_ADVANCE), plan(Strategy.SNAPSHOT, SeedMethod.ORIGIN_ADVANCE),
-                plan(Strategy.LOGICAL_COPY, SeedMethod.SLOT_ADVANCE));
+        return List.of(plan(Strategy.SNAPSHOT, SeedMethod.SLOT_ADVANCE), plan(Strategy.SNAPSHOT, SeedMethod.ORIGIN_ADVANCE));
     }
 
     private static UpgradePlan plan(Strategy strategy, SeedMethod seed) {

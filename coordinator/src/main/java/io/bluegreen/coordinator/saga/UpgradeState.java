@@ -85,6 +85,11 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
             }
             next.phase = to;
             next.switchoverApproved = to != UpgradePhase.REPLICATING && state.switchoverApproved;
+        } else if (event instanceof StepDispatched dispatched && Step.retired(dispatched.getStep())) {
+            // a step of the removed logical-copy strategy, recorded before its removal: nothing waits for its answer
+            // any more; what it made (Green) is undone by a rollback as a clone is
+            Step.undoneAs(dispatched.getStep()).map(step -> new StepKey(step, dispatched.getDatabase()))
+                    .filter(key -> !state.attempted.contains(key)).ifPresent(key -> next.attempted().add(key));
         } else if (event instanceof StepDispatched dispatched) {
             Step step = Step.of(dispatched.getStep());
             // histories from before deadlines existed: the step's default timeout from its dispatch
@@ -156,12 +161,35 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
     }
 
     /**
+     * Planned with the removed {@code logical_copy} strategy ({@link PhasePlan#runs}) and not switched over: the upgrade
+     * goes no further forward; it can be rolled back. Only a history recorded before the removal holds such a plan.
+     */
+    public boolean retired() {
+        return !PhasePlan.runs(plan) && !switchedOver();
+    }
+
+    /**
+     * A retired upgrade {@link Saga#onTick} stops now (FAILED, with what to do): in any forward phase it can fail in,
+     * unless its switchover is in flight (the attempt ends first: proven, it carries on to the end; aborted, Blue is
+     * unfenced). In READY_FOR_SWITCHOVER it waits: approval is refused.
+     */
+    boolean stoppable() {
+        return retired() && phase != UpgradePhase.FAILED && phase != UpgradePhase.ROLLING_BACK
+                && Transitions.isLegal(phase, UpgradePhase.FAILED, Transitions.Trigger.FAILED)
+                && inFlight(Step.RUN_SWITCHOVER).isEmpty();
+    }
+
+    /**
      * The earliest moment {@link Saga#onTick} could decide something: just after the earliest deadline of a pending
-     * command. Empty when nothing is pending (or the upgrade has ended): no tick is needed until another input.
+     * command, or at once for a retired upgrade it stops ({@link #stoppable()}). Empty when nothing is pending (or the
+     * upgrade has ended): no tick is needed until another input.
      */
     public Optional<Instant> nextDeadline() {
         if (isTerminal()) {
             return Optional.empty();
+        }
+        if (stoppable()) {
+            return Optional.of(Instant.EPOCH);
         }
         return pending.values().stream().map(Dispatch::deadline).min(Comparator.naturalOrder()).map(d -> d.plusMillis(1));
     }

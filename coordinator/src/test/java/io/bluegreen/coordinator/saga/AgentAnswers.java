@@ -1,7 +1,6 @@
 package io.bluegreen.coordinator.saga;
 
 import io.bluegreen.schemas.command.aws.CloneCluster;
-import io.bluegreen.schemas.command.aws.CreateCluster;
 import io.bluegreen.schemas.command.aws.ReadSnapshotLsnFromLog;
 import io.bluegreen.schemas.command.aws.UpgradeEngine;
 import io.bluegreen.schemas.command.pg.AdvanceSlot;
@@ -54,11 +53,6 @@ public final class AgentAnswers {
             ClusterRef green = ClusterRef.newBuilder(clone.getSource()).setIdentifier(clone.getTargetIdentifier())
                     .setHost("green.local").setPort(6543).build();
             return new ClusterReady(up, id, step, attempt, at, green, "16.13", clone.getMethod(), List.of("snap-1"));
-        }
-        if (command instanceof CreateCluster create) {
-            ClusterRef green = ClusterRef.newBuilder(create.getSource()).setIdentifier(create.getTargetIdentifier())
-                    .setHost("green.local").setPort(6543).build();
-            return new ClusterReady(up, id, step, attempt, at, green, create.getEngineVersion(), null, List.of());
         }
         if (command instanceof ReadSnapshotLsnFromLog) {
             return new SnapshotLsnCaptured(up, id, step, attempt, at, "0/3000938", SnapshotLsnMethod.STARTUP_LOG, List.of());

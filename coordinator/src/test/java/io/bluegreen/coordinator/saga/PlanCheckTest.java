@@ -97,6 +97,15 @@ class PlanCheckTest {
     }
 
     @Test
+    void theRemovedLogicalCopyStrategyIsRefusedWithWhatToUse() {
+        Map<String, String> problems = problems(plan().setStrategy(Strategy.LOGICAL_COPY).build());
+        assertEquals(List.of("strategy"), List.copyOf(problems.keySet()), problems.toString());
+        assertTrue(problems.get("strategy").contains("'logical_copy' is no longer offered")
+                && problems.get("strategy").contains("use 'snapshot'"), problems.get("strategy"));
+        assertEquals(Map.of(), problems(plan().setStrategy(Strategy.UNKNOWN).build()), "a plan that does not say is a snapshot plan");
+    }
+
+    @Test
     void aRenameNeedsBluesIdentifier() {
         UpgradePlan.Builder rename = plan().setRepointMethod(RepointMethod.RENAME);
         blue(rename, b -> b.setIdentifier(null));

@@ -47,8 +47,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--clients", paramLabel = "N", description = "workload clients (default " + DemoOptions.DEFAULT_CLIENTS + ")")
     Integer clients;
 
-    @Option(names = "--strategy", paramLabel = "S", description = "the plan's strategy; the local stack runs snapshot "
-            + "(default)")
+    @Option(names = "--strategy", paramLabel = "S", description = "the plan's strategy: snapshot, the default "
+            + "and only one")
     String strategy;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,

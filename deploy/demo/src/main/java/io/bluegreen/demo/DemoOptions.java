@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * @param databases the databases created on Blue and upgraded (default {@code app}, {@code billing})
  * @param clients   workload clients (default 4); each runs its statements round-robin over every database
  * @param rate      workload transactions per second over all clients; 0: as fast as the servers answer (default 200)
- * @param strategy  the plan's strategy; only {@code snapshot} runs on the local stack
+ * @param strategy  the plan's strategy: {@code snapshot}, the only one
  * @param timeout   how long to watch the upgrade before giving up (default 10 minutes)
  */
 public record DemoOptions(Path schema, Path workload, List<String> databases, int clients, int rate, String strategy,
@@ -101,19 +101,16 @@ public record DemoOptions(Path schema, Path workload, List<String> databases, in
         return new DemoOptions(schema, workload, databases, clients, rate, strategy, timeout);
     }
 
-    /** The strategy as the plan spells it, when the local stack can run it. */
+    /** The strategy as the plan spells it: {@code snapshot}, the only one. */
     static String runnableStrategy(String strategy) {
         if (strategy == null || strategy.isBlank()) {
             return DEFAULT_STRATEGY;
         }
         String normalized = strategy.trim().toLowerCase(Locale.ROOT).replace('-', '_');
-        return switch (normalized) {
-            case "snapshot" -> normalized;
-            case "logical_copy" -> throw new IllegalArgumentException("strategy 'logical_copy' cannot be rehearsed on "
-                    + "the local stack: it starts Green empty, and no step creates Blue's databases and schema there; use "
-                    + "'snapshot' (clone Blue, upgrade the clone, replicate from the clone's LSN)");
-            default -> throw new IllegalArgumentException("unknown strategy '" + strategy + "': plans know 'snapshot' "
-                    + "and 'logical_copy', and the local stack runs 'snapshot'");
-        };
+        if (!normalized.equals("snapshot")) {
+            throw new IllegalArgumentException("unknown strategy '" + strategy + "': the only strategy is 'snapshot' "
+                    + "(clone Blue, upgrade the clone, replicate from the clone's LSN)");
+        }
+        return normalized;
     }
 }

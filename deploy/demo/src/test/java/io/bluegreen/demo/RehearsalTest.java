@@ -48,10 +48,11 @@ class RehearsalTest {
     }
 
     @Test
-    void aStrategyTheLocalStackCannotRunIsRefusedBeforeAnythingStarts() {
+    void aStrategyOtherThanSnapshotIsRefusedBeforeAnythingStarts() {
         IllegalArgumentException copy = assertThrows(IllegalArgumentException.class,
                 () -> DemoOptions.defaults().withStrategy("logical-copy"));
-        assertTrue(copy.getMessage().contains("logical_copy") && copy.getMessage().contains("'snapshot'"), copy.getMessage());
+        assertTrue(copy.getMessage().contains("unknown strategy 'logical-copy'") && copy.getMessage().contains("'snapshot'"),
+                copy.getMessage());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> DemoOptions.defaults().withStrategy("clone"));
         assertTrue(unknown.getMessage().contains("unknown strategy 'clone'"), unknown.getMessage());

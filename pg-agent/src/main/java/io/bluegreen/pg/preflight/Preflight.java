@@ -108,9 +108,12 @@ public final class Preflight {
                                 command.getUpgradeId()));
                     }
                 } catch (SQLException e) {
-                    if (!"3D000".equals(e.getSQLState())) { // Green may not have the database yet (logical-copy)
+                    if (!"3D000".equals(e.getSQLState())) {
                         throw e;
                     }
+                    findings.add(PreflightRules.finding("green_databases", Severity.ERROR, database, List.of(database),
+                            "database " + database + " does not exist on Green (" + green.getHost() + "): Green must be a "
+                                    + "clone of Blue that holds every database of the plan; clone Blue again"));
                 }
             }
         }

@@ -5,7 +5,6 @@ import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.schemas.Lsn;
 import io.bluegreen.schemas.command.pg.AdvanceOrigin;
 import io.bluegreen.schemas.command.pg.AnalyzeDatabase;
-import io.bluegreen.schemas.command.pg.AwaitInitialCopy;
 import io.bluegreen.schemas.command.pg.CreateSubscription;
 import io.bluegreen.schemas.command.pg.DisableSubscription;
 import io.bluegreen.schemas.command.pg.DropClonedReplicationObjects;
@@ -25,8 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Steps on Green, the subscriber: cleaning a clone, the subscription (both seeding ways), the initial copy of
- * the logical-copy strategy, enable / disable / drop, ANALYZE.
+ * Steps on Green, the subscriber: cleaning a clone, the subscription (both seeding ways), enable / disable / drop,
+ * ANALYZE. Green is a clone of Blue: a subscription never copies data and never makes its own slot.
  */
 public final class SubscriberSteps {
 
@@ -62,13 +61,19 @@ public final class SubscriberSteps {
 
     public SpecificRecord createSubscription(StepContext ctx, CreateSubscription command) throws SQLException {
         ReplicationNames names = command.getNames();
+        if (command.getCopyData() || command.getCreateSlot()) {
+            throw new StepFailure(FailureReason.INVALID_REQUEST, false, "subscription " + names.getSubscription()
+                    + " was asked to " + (command.getCopyData() ? "copy the data (copyData = true)" : "make its own slot")
+                    + ", which only the removed logical-copy strategy did: Green is a clone of Blue that holds the data and "
+                    + "the slot comes from CreateSlot; send copyData = false and createSlot = false (strategy snapshot)");
+        }
         try (PgSession green = admin.open(command.getTarget())) {
             Optional<Catalog.Subscription> existing = Catalog.subscription(green, names.getSubscription());
             if (existing.isPresent()) {
                 return alreadySubscribed(ctx, green, existing.get());
             }
             Map<String, String> options = subscribe(ctx, green, command.getSource(), names, command.getReplicationCredentialsRef(),
-                    command.getCopyData(), command.getCreateSlot(), command.getEnabled());
+                    command.getEnabled());
             if (options == null) {
                 return alreadySubscribed(ctx, green, Catalog.subscription(green, names.getSubscription()).orElseThrow());
             }
@@ -87,24 +92,20 @@ public final class SubscriberSteps {
     }
 
     /**
-     * Creates the subscription; the options used, or null when it appeared meanwhile (42710). The statement
-     * carries Blue's password: it is built here, handed to the server, and never logged.
+     * Creates the subscription on the slot CreateSlot made, without copying data; the options used, or null when it
+     * appeared meanwhile (42710). The statement carries Blue's password: it is built here, handed to the server, and
+     * never logged.
      */
     private Map<String, String> subscribe(StepContext ctx, PgSession green, DatabaseTarget blueTarget, ReplicationNames names,
-                                          String replicationRef, boolean copyData, boolean createSlot, boolean enabled)
+                                          String replicationRef, boolean enabled)
             throws SQLException {
         int blueMajor;
         try (PgSession blue = admin.open(blueTarget)) {
             blueMajor = blue.serverMajor();
             Optional<Catalog.Slot> slot = Catalog.slot(blue, names.getSlot());
-            if (!createSlot && slot.isEmpty()) {
+            if (slot.isEmpty()) {
                 throw new StepFailure(FailureReason.WRONG_STATE, false, "slot " + names.getSlot() + " does not exist on "
-                        + blue.where() + ": a subscription with create_slot = false needs it; send CreateSlot first");
-            }
-            if (createSlot && slot.isPresent()) {
-                throw new StepFailure(FailureReason.CONFLICT, false, "slot " + names.getSlot() + " already exists on "
-                        + blue.where() + " and the subscription was asked to create it: drop the slot or subscribe "
-                        + "with createSlot = false");
+                        + blue.where() + ": the subscription uses it (create_slot = false); send CreateSlot first");
             }
             if (!Catalog.publicationExists(blue, names.getPublication())) {
                 throw new StepFailure(FailureReason.WRONG_STATE, false, "publication " + names.getPublication()
@@ -115,9 +116,9 @@ public final class SubscriberSteps {
         Catalog.ensureMarkerTable(green);
         Map<String, String> options = new LinkedHashMap<>();
         options.put("enabled", Boolean.toString(enabled));
-        options.put("create_slot", Boolean.toString(createSlot));
+        options.put("create_slot", "false");
         options.put("slot_name", names.getSlot());
-        options.put("copy_data", Boolean.toString(copyData));
+        options.put("copy_data", "false");
         options.putAll(SubscriptionOptions.forVersions(blueMajor, greenMajor));
         String conninfo = admin.publisherConninfo(blueTarget, replicationRef);
         Catalog.quietStatementLogging(green);
@@ -155,7 +156,7 @@ public final class SubscriberSteps {
                 }
             }
             if (existing.isEmpty()) {
-                subscribe(ctx, green, command.getSource(), names, command.getReplicationCredentialsRef(), false, false, false);
+                subscribe(ctx, green, command.getSource(), names, command.getReplicationCredentialsRef(), false);
                 existing = Catalog.subscription(green, names.getSubscription());
             }
             Catalog.Subscription sub = existing.orElseThrow();
@@ -188,48 +189,6 @@ public final class SubscriberSteps {
             details.put("fromLsn", String.valueOf(known));
             return ctx.succeeded("advanced origin " + origin + " to " + target + " and enabled subscription " + sub.name()
                     + " on " + green.where(), false, details);
-        }
-    }
-
-    /**
-     * Waits until every table of the subscription is ready ({@code r}), at most the command's timeout, saying how
-     * many tables are ready as it goes (the runtime sends that with each {@code StepInProgress}).
-     */
-    public SpecificRecord awaitInitialCopy(StepContext ctx, AwaitInitialCopy command) throws SQLException, InterruptedException {
-        String subscription = command.getNames().getSubscription();
-        long began = System.nanoTime();
-        Duration timeout = Duration.ofMillis(command.getTimeoutMs());
-        try (PgSession green = admin.open(command.getTarget())) {
-            if (Catalog.subscription(green, subscription).isEmpty()) {
-                throw new StepFailure(FailureReason.NOT_FOUND, false, "subscription " + subscription + " does not exist on "
-                        + green.where() + ": send CreateSubscription first");
-            }
-            boolean first = true;
-            while (true) {
-                List<String[]> states = green.list("SELECT r.srrelid::regclass::text, r.srsubstate::text FROM pg_subscription_rel r "
-                                + "JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = ? ORDER BY 1",
-                        rs -> new String[]{rs.getString(1), rs.getString(2)}, subscription);
-                List<String> waiting = states.stream().filter(s -> !"r".equals(s[1])).map(s -> s[0] + "(" + s[1] + ")").toList();
-                long waitedMs = Duration.ofNanos(System.nanoTime() - began).toMillis();
-                if (waiting.isEmpty()) {
-                    return ctx.succeeded("initial copy of subscription " + subscription + " on " + green.where() + " is done: "
-                                    + states.size() + " table(s) ready", first,
-                            Map.of("tables", Integer.toString(states.size()), "waitedMs", Long.toString(waitedMs)));
-                }
-                first = false;
-                int ready = states.size() - waiting.size();
-                String progress = ready + " of " + states.size() + " table(s) ready on " + green.where()
-                        + ", waiting for " + String.join(", ", waiting.subList(0, Math.min(10, waiting.size())));
-                ctx.progress("initial copy: " + progress, 100 * ready / states.size());
-                if (waitedMs >= timeout.toMillis()) {
-                    long errors = green.number("SELECT coalesce(sum(sync_error_count), 0) FROM pg_stat_subscription_stats "
-                            + "WHERE subname = ?", subscription);
-                    throw new StepFailure(FailureReason.TIMEOUT, true, "initial copy of subscription " + subscription
-                            + " did not finish within " + timeout.toMillis() + " ms: " + progress + "; " + errors
-                            + " table-sync error(s) in pg_stat_subscription_stats (see Green's server log)");
-                }
-                Thread.sleep(50);
-            }
         }
     }
 

@@ -162,26 +162,24 @@ public final class AgentHarness implements AutoCloseable {
     }
 
     /**
-     * Publication and slot on Blue, subscription on Green ({@code copy_data} as given; the slot is made by the
-     * subscription when copying): every step must succeed.
+     * Publication and slot on Blue, subscription on Green on that slot, without copying data (rows committed after the
+     * slot arrive): every step must succeed.
      */
-    public void replicate(String database, boolean copyData) {
+    public void replicate(String database) {
         var publication = command(new io.bluegreen.schemas.command.pg.CreatePublication());
         publication.setTarget(blue(database));
         publication.setNames(names(database));
         expectSuccess(send(publication));
-        if (!copyData) {
-            var slot = command(new io.bluegreen.schemas.command.pg.CreateSlot());
-            slot.setTarget(blue(database));
-            slot.setNames(names(database));
-            expectSuccess(send(slot));
-        }
+        var slot = command(new io.bluegreen.schemas.command.pg.CreateSlot());
+        slot.setTarget(blue(database));
+        slot.setNames(names(database));
+        expectSuccess(send(slot));
         var subscribe = command(new io.bluegreen.schemas.command.pg.CreateSubscription());
         subscribe.setTarget(green(database));
         subscribe.setSource(blue(database));
         subscribe.setNames(names(database));
-        subscribe.setCopyData(copyData);
-        subscribe.setCreateSlot(copyData);
+        subscribe.setCopyData(false);
+        subscribe.setCreateSlot(false);
         subscribe.setEnabled(true);
         expectSuccess(send(subscribe));
     }

@@ -3,6 +3,7 @@ package io.bluegreen.pg.it;
 import io.bluegreen.local.testbed.TestBed;
 import io.bluegreen.local.testbed.WithTestBed;
 import io.bluegreen.schemas.Topics;
+import io.bluegreen.schemas.command.pg.AwaitInitialCopy;
 import io.bluegreen.schemas.command.pg.UnfenceWrites;
 import io.bluegreen.schemas.result.StepSucceeded;
 import io.bluegreen.runtime.kafka.DeadLetters;
@@ -39,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Records on the command topic that are not pg commands go to the dead-letter topic with their bytes and
- * headers, and the agent keeps answering the next command (no crash loop, no silent skip).
+ * headers, and the agent keeps answering the next command (no crash loop, no silent skip). A command of the removed
+ * logical-copy strategy ({@code AwaitInitialCopy}, replayed from an older history) is one of them.
  */
 @WithTestBed
 @MicronautTest
@@ -90,6 +92,12 @@ class DeadLetterIT implements TestPropertyProvider {
                 false, Map.of());
         byte[] foreignBytes = MessageCodec.standard().encode(foreign);
         raw.send(new ProducerRecord<>(Topics.PG_COMMANDS, key, foreignBytes)).get();
+        AwaitInitialCopy removed = agent.command(new AwaitInitialCopy());
+        removed.setTarget(AgentHarness.green(DB));
+        removed.setNames(AgentHarness.names(DB));
+        removed.setTimeoutMs(60_000L);
+        byte[] removedBytes = MessageCodec.standard().encode(removed);
+        raw.send(new ProducerRecord<>(Topics.PG_COMMANDS, key, removedBytes)).get();
 
         List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
@@ -98,7 +106,7 @@ class DeadLetterIT implements TestPropertyProvider {
                     found.add(record);
                 }
             });
-            return found.size() >= 2;
+            return found.size() >= 3;
         });
         ConsumerRecord<byte[], byte[]> first = found.stream().filter(r -> Arrays.equals(r.value(), corrupt)).findFirst().orElseThrow();
         assertEquals("NOT_AVRO", header(first, DeadLetters.REASON));
@@ -108,6 +116,9 @@ class DeadLetterIT implements TestPropertyProvider {
         ConsumerRecord<byte[], byte[]> second = found.stream().filter(r -> Arrays.equals(r.value(), foreignBytes)).findFirst().orElseThrow();
         assertArrayEquals(foreignBytes, second.value());
         assertEquals("NOT_FOR_THIS_SERVICE", header(second, DeadLetters.REASON));
+        ConsumerRecord<byte[], byte[]> third = found.stream().filter(r -> Arrays.equals(r.value(), removedBytes)).findFirst()
+                .orElseThrow();
+        assertEquals("NOT_FOR_THIS_SERVICE", header(third, DeadLetters.REASON), "no step answers AwaitInitialCopy any more");
 
         UnfenceWrites next = agent.command(new UnfenceWrites());
         next.setTarget(AgentHarness.blue(DB));

@@ -111,7 +111,7 @@ class FenceBypassIT implements TestPropertyProvider {
         sql(greenServer, DB, TABLES);
         sql(greenServer, DB, LATE_TABLE);
         agent = new AgentHarness();
-        agent.replicate(DB, false);
+        agent.replicate(DB);
         admin = new JdbcReplicationAdmin(AgentHarness.onLoopback(ref -> ref.equals(AgentHarness.BLUE_REF)
                 ? new Credentials(blueServer.superuser(), blueServer.password())
                 : new Credentials(greenServer.superuser(), greenServer.password())), new Secrets(),

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Preflight through Kafka against Blue 16 and Green 17, plus a Blue of its own with {@code wal_level = replica}:
  * a table without a primary key blocks (named), the unlogged table is a warning (named), a downgrade is refused,
- * an object with our name from another upgrade is a conflict.
+ * an object with our name from another upgrade is a conflict, a database missing on Green blocks (named).
  */
 @WithTestBed
 @MicronautTest
@@ -107,6 +107,23 @@ class PreflightIT implements TestPropertyProvider {
         assertEquals(Severity.INFO, only(result, "versions").getSeverity());
         assertTrue(result.getFindings().stream().filter(f -> f.getCheck().equals("privileges"))
                 .allMatch(f -> f.getSeverity() == Severity.INFO));
+    }
+
+    @Test
+    void aDatabaseMissingOnGreenIsAnError() {
+        String blueOnly = "preflight_blue_only";
+        AgentHarness.dropDatabase(greenServer, blueOnly);
+        AgentHarness.dropDatabase(blueServer, blueOnly);
+        blueServer.createDatabase(blueOnly);
+        RunPreflight run = preflight(AgentHarness.blue(DB).getCluster(), 17);
+        run.setDatabases(List.of(DB, blueOnly));
+        PreflightCompleted result = agent.send(run);
+        assertFalse(result.getPassed());
+        PreflightFinding missing = only(result, "green_databases");
+        assertEquals(Severity.ERROR, missing.getSeverity());
+        assertEquals(blueOnly, missing.getDatabase());
+        assertTrue(missing.getMessage().contains("database " + blueOnly + " does not exist on Green")
+                && missing.getMessage().contains("clone of Blue"), missing.getMessage());
     }
 
     @Test

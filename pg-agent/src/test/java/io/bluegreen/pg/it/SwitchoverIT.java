@@ -92,7 +92,7 @@ class SwitchoverIT implements TestPropertyProvider {
                     "CREATE TABLE tickets (id bigint PRIMARY KEY DEFAULT nextval('ticket_seq'), note text)");
         }
         agent = new AgentHarness();
-        agent.replicate(DB, false);
+        agent.replicate(DB);
         sql(blueServer, DB, "INSERT INTO orders (note) SELECT 'seed' FROM generate_series(1, 100)",
                 "INSERT INTO idents (note) SELECT 'seed' FROM generate_series(1, 20)",
                 "INSERT INTO tickets (note) SELECT 'seed' FROM generate_series(1, 42)");

@@ -78,7 +78,7 @@ class SwitchoverProgramIT implements TestPropertyProvider {
                     "CREATE SEQUENCE ticket_seq START 4000");
         }
         agent = new AgentHarness();
-        agent.replicate(DB, false);
+        agent.replicate(DB);
         sql(blueServer, DB, "INSERT INTO orders (note) SELECT 'seed' FROM generate_series(1, 500)",
                 "SELECT nextval('ticket_seq')");
     }
