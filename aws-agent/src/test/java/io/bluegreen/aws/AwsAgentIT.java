@@ -44,6 +44,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.Parameter;
+import software.amazon.awssdk.services.rds.model.Tag;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -126,8 +128,7 @@ class AwsAgentIT {
                 "bluegreen.aws.access-key-id", "local",
                 "bluegreen.aws.secret-access-key", "local-secret",
                 "bluegreen.aws.poll-interval", "200ms",
-                "bluegreen.agent.heartbeat", "200ms",
-                "bluegreen.aws.instance-class", "db.t3.medium"));
+                "bluegreen.agent.heartbeat", "200ms"));
     }
 
     @AfterAll
@@ -182,6 +183,7 @@ class AwsAgentIT {
                 .dbInstances().get(0).dbInstanceStatus().equals("available"));
     }
 
+    /** An Aurora cluster with a writer and a reader of another class. */
     private static void createAuroraBlue(String id) {
         rds.createDBCluster(r -> r.dbClusterIdentifier(id).engine("aurora-postgresql").engineVersion("16.15")
                 .masterUsername(MASTER).masterUserPassword(PASSWORD));
@@ -189,6 +191,9 @@ class AwsAgentIT {
         rds.createDBInstance(r -> r.dbClusterIdentifier(id).dbInstanceIdentifier(id + "-1")
                 .dbInstanceClass("db.t3.medium").engine("aurora-postgresql"));
         awaitInstanceAvailable(id + "-1");
+        rds.createDBInstance(r -> r.dbClusterIdentifier(id).dbInstanceIdentifier(id + "-reader")
+                .dbInstanceClass("db.r6g.large").engine("aurora-postgresql").promotionTier(2));
+        awaitInstanceAvailable(id + "-reader");
     }
 
     private static void createRdsBlue(String id) {
@@ -208,8 +213,14 @@ class AwsAgentIT {
         }
     }
 
+    /** Logical replication on, the plan allowing Blue's reboot. */
     private static EnableLogicalReplication enable(String upgradeId, ClusterRef cluster) {
-        return new EnableLogicalReplication(upgradeId, UUID.randomUUID().toString(), 1, Instant.now(), cluster, null);
+        return enable(upgradeId, cluster, true);
+    }
+
+    private static EnableLogicalReplication enable(String upgradeId, ClusterRef cluster, boolean allowBlueReboot) {
+        return new EnableLogicalReplication(upgradeId, UUID.randomUUID().toString(), 1, Instant.now(), cluster, null,
+                allowBlueReboot);
     }
 
     // ---------- tests ----------
@@ -223,7 +234,8 @@ class AwsAgentIT {
         assertEquals("replica", query(before.endpoint(), before.port(), "SHOW wal_level"));
 
         StepSucceeded enabled = assertInstanceOf(StepSucceeded.class, answer(send(upgrade, enable(upgrade, blue))));
-        assertEquals("bluegreen-aurora-postgresql16-logical", enabled.getDetails().get("parameterGroup"));
+        assertEquals("bluegreen-orders-aurora-logical", enabled.getDetails().get("parameterGroup"),
+                "a copy of Blue's group with logical replication on");
         assertEquals("logical", query(before.endpoint(), before.port(), "SHOW wal_level"), "rebooted with logical on");
 
         StepSucceeded again = assertInstanceOf(StepSucceeded.class, answer(send(upgrade, enable(upgrade, blue))));
@@ -251,6 +263,8 @@ class AwsAgentIT {
 
         UpgradeEngine upgradeEngine = new UpgradeEngine(upgrade, UUID.randomUUID().toString(), 1, Instant.now(),
                 green.getCluster(), "17.11", null);
+        assertEquals(2, rds.describeDBInstances().dbInstances().stream()
+                .filter(i -> "orders-aurora-green".equals(i.dbClusterIdentifier())).count(), "one Green instance per Blue one");
         EngineUpgraded upgraded = assertInstanceOf(EngineUpgraded.class, answer(send(upgrade, upgradeEngine)));
         assertEquals("17.11", upgraded.getEngineVersion());
         DBCluster after = rds.describeDBClusters(r -> r.dbClusterIdentifier("orders-aurora-green")).dbClusters().get(0);
@@ -266,12 +280,13 @@ class AwsAgentIT {
         DBCluster nowBlueName = rds.describeDBClusters(r -> r.dbClusterIdentifier("orders-aurora")).dbClusters().get(0);
         assertEquals("17.11", nowBlueName.engineVersion(), "Blue's name now reaches Green");
 
-        DeleteCluster delete = new DeleteCluster(upgrade, UUID.randomUUID().toString(), 1, Instant.now(),
+        DeleteCluster deleteOldBlue = new DeleteCluster(upgrade, UUID.randomUUID().toString(), 1, Instant.now(),
                 ref("orders-aurora-old", Engine.AURORA_POSTGRESQL), List.of());
-        assertInstanceOf(StepSucceeded.class, answer(send(upgrade, delete)));
-        assertTrue(rds.describeDBClusters().dbClusters().stream().noneMatch(c -> c.dbClusterIdentifier().equals("orders-aurora-old")));
-        DeleteCluster deleteAgain = DeleteCluster.newBuilder(delete).setCommandId(UUID.randomUUID().toString()).build();
-        assertTrue(((StepSucceeded) answer(send(upgrade, deleteAgain))).getAlreadyDone(), "deleting what is gone is done");
+        StepFailed refused = assertInstanceOf(StepFailed.class, answer(send(upgrade, deleteOldBlue)));
+        assertEquals(FailureReason.PRECONDITION_FAILED, refused.getReason());
+        assertTrue(refused.getMessage().contains("was not made by upgrade " + upgrade), refused.getMessage());
+        assertTrue(rds.describeDBClusters().dbClusters().stream().anyMatch(c -> c.dbClusterIdentifier().equals("orders-aurora-old")),
+                "what the upgrade did not make is never deleted by it");
     }
 
     @Test
@@ -392,9 +407,9 @@ class AwsAgentIT {
         rds.createDBParameterGroup(r -> r.dbParameterGroupName("tuned-pg16").dbParameterGroupFamily("postgres16")
                 .description("Blue's own tuning"));
         rds.modifyDBParameterGroup(r -> r.dbParameterGroupName("tuned-pg16").parameters(
-                software.amazon.awssdk.services.rds.model.Parameter.builder().parameterName("rds.logical_replication")
+                Parameter.builder().parameterName("rds.logical_replication")
                         .parameterValue("1").applyMethod("pending-reboot").build(),
-                software.amazon.awssdk.services.rds.model.Parameter.builder().parameterName("work_mem")
+                Parameter.builder().parameterName("work_mem")
                         .parameterValue("65536").applyMethod("immediate").build()));
         rds.createDBInstance(r -> r.dbInstanceIdentifier("tuned-rds").engine("postgres").engineVersion("16.15")
                 .dbInstanceClass("db.t3.medium").allocatedStorage(20).masterUsername(MASTER).masterUserPassword(PASSWORD)
@@ -407,5 +422,155 @@ class AwsAgentIT {
         var blue = rds.describeDBInstances(r -> r.dbInstanceIdentifier("tuned-rds")).dbInstances().get(0);
         assertEquals("tuned-pg16", blue.dbParameterGroups().get(0).dbParameterGroupName(), "Blue keeps its own group");
         assertEquals("available", blue.dbInstanceStatus(), "and was not rebooted");
+    }
+
+    private static Parameter parameter(String name, String value) {
+        return Parameter.builder().parameterName(name).parameterValue(value).applyMethod("pending-reboot").build();
+    }
+
+    private static Map<String, String> userParameters(String group) {
+        Map<String, String> values = new java.util.TreeMap<>();
+        rds.describeDBParametersPaginator(r -> r.dbParameterGroupName(group).source("user")).parameters()
+                .forEach(p -> values.put(p.parameterName(), p.parameterValue()));
+        return values;
+    }
+
+    private static Map<String, String> tags(List<Tag> tags) {
+        Map<String, String> map = new java.util.TreeMap<>();
+        tags.forEach(t -> map.put(t.key(), t.value()));
+        return map;
+    }
+
+    private static String startTime(DBInstance instance) throws Exception {
+        return query(instance.endpoint().address(), instance.endpoint().port(), "SELECT pg_postmaster_start_time()::text");
+    }
+
+    @Test
+    void blueIsRebootedOnlyWhenThePlanAllowsItAndKeepsItsTunedParametersInTheCopy() throws Exception {
+        String upgrade = "upg-tuned";
+        rds.createDBParameterGroup(r -> r.dbParameterGroupName("shop-pg16").dbParameterGroupFamily("postgres16")
+                .description("Blue's own tuning, logical replication off"));
+        rds.modifyDBParameterGroup(r -> r.dbParameterGroupName("shop-pg16").parameters(parameter("work_mem", "65536"),
+                parameter("log_min_duration_statement", "500"), parameter("old_snapshot_threshold", "60")));
+        rds.createDBInstance(r -> r.dbInstanceIdentifier("shop-rds").engine("postgres").engineVersion("16.15")
+                .dbInstanceClass("db.t3.medium").allocatedStorage(20).masterUsername(MASTER).masterUserPassword(PASSWORD)
+                .dbParameterGroupName("shop-pg16"));
+        awaitInstanceAvailable("shop-rds");
+        DBInstance before = rds.describeDBInstances(r -> r.dbInstanceIdentifier("shop-rds")).dbInstances().get(0);
+        String started = startTime(before);
+        ClusterRef blue = ref("shop-rds", Engine.POSTGRES);
+
+        StepFailed refused = assertInstanceOf(StepFailed.class, answer(send(upgrade, enable(upgrade, blue, false))));
+        assertEquals(FailureReason.PRECONDITION_FAILED, refused.getReason());
+        assertFalse(refused.getRetryable());
+        assertTrue(refused.getMessage().contains("allowBlueReboot: true") && refused.getMessage().contains("shop-pg16")
+                && refused.getMessage().contains("Nothing was changed"), refused.getMessage());
+        DBInstance untouched = rds.describeDBInstances(r -> r.dbInstanceIdentifier("shop-rds")).dbInstances().get(0);
+        assertEquals("shop-pg16", untouched.dbParameterGroups().get(0).dbParameterGroupName(), "Blue keeps its group");
+        assertEquals(started, startTime(untouched), "Blue was not restarted");
+        assertEquals("replica", query(before.endpoint().address(), before.endpoint().port(), "SHOW wal_level"));
+        assertTrue(rds.describeDBParameterGroups().dbParameterGroups().stream()
+                .noneMatch(g -> g.dbParameterGroupName().equals("bluegreen-shop-rds-logical")), "no copy was made");
+
+        StepSucceeded enabled = assertInstanceOf(StepSucceeded.class, answer(send(upgrade, enable(upgrade, blue, true))));
+        assertEquals("bluegreen-shop-rds-logical", enabled.getDetails().get("parameterGroup"));
+        DBInstance after = rds.describeDBInstances(r -> r.dbInstanceIdentifier("shop-rds")).dbInstances().get(0);
+        assertEquals("bluegreen-shop-rds-logical", after.dbParameterGroups().get(0).dbParameterGroupName());
+        assertEquals("in-sync", after.dbParameterGroups().get(0).parameterApplyStatus());
+        assertEquals("logical", query(after.endpoint().address(), after.endpoint().port(), "SHOW wal_level"),
+                "rebooted once, as allowed");
+        assertEquals(Map.of("work_mem", "65536", "log_min_duration_statement", "500", "old_snapshot_threshold", "60",
+                "rds.logical_replication", "1"), userParameters("bluegreen-shop-rds-logical"), "every tuned parameter kept");
+        String copyArn = rds.describeDBParameterGroups(r -> r.dbParameterGroupName("bluegreen-shop-rds-logical"))
+                .dbParameterGroups().get(0).dbParameterGroupArn();
+        assertEquals(upgrade, tags(rds.listTagsForResource(r -> r.resourceName(copyArn)).tagList())
+                .get("bluegreen:upgrade-id"), "the copy says which upgrade made it");
+
+        // Green of the target family carries what exists there, and says what it left behind
+        CloneCluster clone = new CloneCluster(upgrade, UUID.randomUUID().toString(), 1, Instant.now(), blue,
+                "shop-rds-green", CloneMethod.RDS_SNAPSHOT, null, null);
+        ClusterReady green = assertInstanceOf(ClusterReady.class, answer(send(upgrade, clone)));
+        assertEquals("bluegreen-shop-rds-logical", rds.describeDBInstances(r -> r.dbInstanceIdentifier("shop-rds-green"))
+                .dbInstances().get(0).dbParameterGroups().get(0).dbParameterGroupName(), "Green starts with Blue's group");
+        EngineUpgraded upgraded = assertInstanceOf(EngineUpgraded.class, answer(send(upgrade, new UpgradeEngine(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), green.getCluster(), "17.11", null))));
+        assertEquals(List.of("old_snapshot_threshold"), upgraded.getDroppedParameters(), "PostgreSQL 17 has no such parameter");
+        DBInstance upgradedGreen = rds.describeDBInstances(r -> r.dbInstanceIdentifier("shop-rds-green")).dbInstances().get(0);
+        assertEquals("bluegreen-shop-rds-green", upgradedGreen.dbParameterGroups().get(0).dbParameterGroupName());
+        assertEquals("postgres17", rds.describeDBParameterGroups(r -> r.dbParameterGroupName("bluegreen-shop-rds-green"))
+                .dbParameterGroups().get(0).dbParameterGroupFamily());
+        assertEquals(Map.of("work_mem", "65536", "log_min_duration_statement", "500", "rds.logical_replication", "1"),
+                userParameters("bluegreen-shop-rds-green"));
+        assertEquals("logical", query(upgradedGreen.endpoint().address(), upgradedGreen.endpoint().port(), "SHOW wal_level"));
+
+        // rolled back: Green, its seed snapshot and its target group go; Blue's group copy stays attached to Blue
+        assertInstanceOf(StepSucceeded.class, answer(send(upgrade, new DeleteCluster(upgrade, UUID.randomUUID().toString(),
+                1, Instant.now(), upgraded.getCluster(), green.getSnapshots()))));
+        assertTrue(rds.describeDBParameterGroups().dbParameterGroups().stream()
+                .noneMatch(g -> g.dbParameterGroupName().equals("bluegreen-shop-rds-green")), "no stray parameter group");
+        assertTrue(rds.describeDBSnapshots().dbSnapshots().stream()
+                .noneMatch(snap -> snap.dbSnapshotIdentifier().equals("shop-rds-green-seed")), "no stray snapshot");
+    }
+
+    @Test
+    void greenTakesBluesNetworkKeyTagsProtectionMonitoringAndBackupsAndIsDeletedOnlyByItsUpgrade() throws Exception {
+        String upgrade = "upg-settings";
+        rds.createDBInstance(r -> r.dbInstanceIdentifier("crm-rds").engine("postgres").engineVersion("16.15")
+                .dbInstanceClass("db.r6g.large").allocatedStorage(20).masterUsername(MASTER).masterUserPassword(PASSWORD)
+                .dbSubnetGroupName("crm-private").vpcSecurityGroupIds("sg-0a1b2c3d", "sg-0e0f1011")
+                .storageEncrypted(true).kmsKeyId("arn:aws:kms:eu-west-1:123456789012:key/crm-key")
+                .tags(Tag.builder().key("team").value("crm").build(), Tag.builder().key("cost-centre").value("42").build())
+                .deletionProtection(true).copyTagsToSnapshot(true).multiAZ(true).backupRetentionPeriod(14)
+                .monitoringInterval(60).monitoringRoleArn("arn:aws:iam::123456789012:role/rds-monitoring")
+                .enablePerformanceInsights(true).performanceInsightsRetentionPeriod(7));
+        awaitInstanceAvailable("crm-rds");
+        ClusterRef blue = ref("crm-rds", Engine.POSTGRES);
+        assertInstanceOf(StepSucceeded.class, answer(send(upgrade, enable(upgrade, blue))));
+
+        ClusterReady green = assertInstanceOf(ClusterReady.class, answer(send(upgrade, new CloneCluster(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), blue, "crm-rds-green", CloneMethod.RDS_SNAPSHOT, null, null))));
+        DBInstance b = rds.describeDBInstances(r -> r.dbInstanceIdentifier("crm-rds")).dbInstances().get(0);
+        DBInstance g = rds.describeDBInstances(r -> r.dbInstanceIdentifier("crm-rds-green")).dbInstances().get(0);
+        assertEquals(b.dbInstanceClass(), g.dbInstanceClass());
+        assertEquals("crm-private", g.dbSubnetGroup().dbSubnetGroupName());
+        assertEquals(List.of("sg-0a1b2c3d", "sg-0e0f1011"), g.vpcSecurityGroups().stream()
+                .map(software.amazon.awssdk.services.rds.model.VpcSecurityGroupMembership::vpcSecurityGroupId).sorted().toList());
+        assertEquals(b.kmsKeyId(), g.kmsKeyId());
+        assertTrue(g.storageEncrypted());
+        assertTrue(g.deletionProtection());
+        assertTrue(g.copyTagsToSnapshot());
+        assertTrue(g.multiAZ());
+        assertEquals(14, g.backupRetentionPeriod());
+        assertEquals(60, g.monitoringInterval());
+        assertEquals(b.monitoringRoleArn(), g.monitoringRoleArn());
+        assertTrue(g.performanceInsightsEnabled());
+        assertEquals(7, g.performanceInsightsRetentionPeriod());
+        Map<String, String> greenTags = tags(g.tagList());
+        assertEquals("crm", greenTags.get("team"));
+        assertEquals("42", greenTags.get("cost-centre"));
+        assertEquals(upgrade, greenTags.get("bluegreen:upgrade-id"));
+        assertEquals(upgrade, tags(rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier("crm-rds-green-seed"))
+                .dbSnapshots().get(0).tagList()).get("bluegreen:upgrade-id"), "the seed snapshot is the upgrade's too");
+
+        // another upgrade naming the same Green neither adopts it nor deletes it
+        StepFailed adopt = assertInstanceOf(StepFailed.class, answer(send("upg-other", new CloneCluster("upg-other",
+                UUID.randomUUID().toString(), 1, Instant.now(), blue, "crm-rds-green", CloneMethod.RDS_SNAPSHOT, null, null))));
+        assertEquals(FailureReason.PRECONDITION_FAILED, adopt.getReason());
+        assertTrue(adopt.getMessage().contains("neither adopts nor changes it"), adopt.getMessage());
+        StepFailed foreign = assertInstanceOf(StepFailed.class, answer(send("upg-other", new DeleteCluster("upg-other",
+                UUID.randomUUID().toString(), 1, Instant.now(), green.getCluster(), List.of()))));
+        assertEquals(FailureReason.PRECONDITION_FAILED, foreign.getReason());
+        StepFailed blueItself = assertInstanceOf(StepFailed.class, answer(send(upgrade, new DeleteCluster(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), blue, List.of()))));
+        assertEquals(FailureReason.PRECONDITION_FAILED, blueItself.getReason(), "Blue is never the upgrade's to delete");
+        assertEquals("available", rds.describeDBInstances(r -> r.dbInstanceIdentifier("crm-rds")).dbInstances().get(0)
+                .dbInstanceStatus());
+
+        // its own upgrade rolls back: the inherited deletion protection is turned off, then Green goes
+        assertInstanceOf(StepSucceeded.class, answer(send(upgrade, new DeleteCluster(upgrade, UUID.randomUUID().toString(),
+                1, Instant.now(), green.getCluster(), green.getSnapshots()))));
+        assertTrue(rds.describeDBInstances().dbInstances().stream().noneMatch(i -> i.dbInstanceIdentifier().equals("crm-rds-green")));
+        assertTrue(rds.describeDBInstances(r -> r.dbInstanceIdentifier("crm-rds")).dbInstances().get(0).deletionProtection(),
+                "Blue's own protection is untouched");
     }
 }

@@ -16,11 +16,10 @@ import java.time.Duration;
 public class AwsAgentFactory {
 
     @Singleton
-    AgentSettings settings(@Value("${bluegreen.aws.instance-class:db.r6g.large}") String instanceClass,
-                           @Value("${bluegreen.aws.poll-interval:15s}") Duration pollInterval,
+    AgentSettings settings(@Value("${bluegreen.aws.poll-interval:15s}") Duration pollInterval,
                            @Value("${bluegreen.aws.step-timeout:12h}") Duration stepTimeout,
                            @Value("${bluegreen.aws.log-lines-per-page:2000}") int linesPerPage) {
-        return new AgentSettings(instanceClass, pollInterval, stepTimeout, linesPerPage);
+        return new AgentSettings(pollInterval, stepTimeout, linesPerPage);
     }
 
     @Singleton

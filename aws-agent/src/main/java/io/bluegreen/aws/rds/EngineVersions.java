@@ -29,9 +29,14 @@ public final class EngineVersions {
         return engineName(engine) + major;
     }
 
-    /** The parameter group bluegreen creates for a family: logical replication on, nothing else changed. */
-    public static String logicalReplicationGroup(Engine engine, int major) {
-        return "bluegreen-" + family(engine, major) + "-logical";
+    /** The copy of Blue's parameter group with logical replication on that bluegreen attaches when allowed. */
+    public static String logicalReplicationCopy(String blueIdentifier) {
+        return "bluegreen-" + blueIdentifier + "-logical";
+    }
+
+    /** Green's parameter group of the target family, carrying Blue's custom parameters. */
+    public static String targetGroup(String greenIdentifier) {
+        return "bluegreen-" + greenIdentifier;
     }
 
     public static boolean isAurora(Engine engine) {

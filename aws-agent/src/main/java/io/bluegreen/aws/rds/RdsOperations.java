@@ -9,12 +9,18 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DBParameterGroupStatus;
 import software.amazon.awssdk.services.rds.model.DescribeDBLogFilesDetails;
 import software.amazon.awssdk.services.rds.model.DownloadDbLogFilePortionResponse;
+import software.amazon.awssdk.services.rds.model.EngineDefaults;
 import software.amazon.awssdk.services.rds.model.Parameter;
+import software.amazon.awssdk.services.rds.model.Tag;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The RDS / Aurora control plane as the steps see it: describe calls that answer empty for "not found", and
@@ -55,6 +61,45 @@ public final class RdsOperations {
             }
             throw e;
         }
+    }
+
+    private Optional<DBInstance> describeInstance(String identifier) {
+        try {
+            return rds.describeDBInstances(r -> r.dbInstanceIdentifier(identifier)).dbInstances().stream().findFirst();
+        } catch (AwsServiceException e) {
+            if (AwsErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private Optional<DBCluster> describeCluster(String identifier) {
+        try {
+            return rds.describeDBClusters(r -> r.dbClusterIdentifier(identifier)).dbClusters().stream().findFirst();
+        } catch (AwsServiceException e) {
+            if (AwsErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The settings of a cluster (Aurora, with its instances) or an instance (RDS) that a Green made from it takes. */
+    public Optional<BlueSettings> settings(String identifier, boolean aurora) {
+        return aurora ? describeCluster(identifier).map(c -> BlueSettings.of(c, this::describeInstance))
+                : describeInstance(identifier).map(BlueSettings::of);
+    }
+
+    /** The settings of one DB instance. */
+    public Optional<InstanceSettings> instanceSettings(String identifier) {
+        return describeInstance(identifier).map(i -> InstanceSettings.of(i, true));
+    }
+
+    /** The tags of a cluster (Aurora) or an instance (RDS); empty when it does not exist. */
+    public Map<String, String> tags(String identifier, boolean aurora) {
+        return aurora ? describeCluster(identifier).map(c -> BlueSettings.tags(c.tagList())).orElse(Map.of())
+                : describeInstance(identifier).map(i -> BlueSettings.tags(i.tagList())).orElse(Map.of());
     }
 
     /** The cluster (Aurora) or instance (RDS) of this identifier. */
@@ -100,41 +145,123 @@ public final class RdsOperations {
 
     // ---------- parameter groups ----------
 
-    /** Creates the group when missing and sets rds.logical_replication = 1 (pending-reboot) when not yet set. */
-    public boolean ensureLogicalReplicationGroup(String name, String family, boolean clusterGroup) {
-        boolean changed = false;
-        if (!parameterGroupExists(name, clusterGroup)) {
-            String description = "bluegreen: logical replication on";
-            try {
-                if (clusterGroup) {
-                    rds.createDBClusterParameterGroup(r -> r.dbClusterParameterGroupName(name)
-                            .dbParameterGroupFamily(family).description(description));
-                } else {
-                    rds.createDBParameterGroup(r -> r.dbParameterGroupName(name)
-                            .dbParameterGroupFamily(family).description(description));
-                }
-            } catch (RuntimeException e) {
-                if (!AwsErrors.isAlreadyExists(e)) {
-                    throw e;
-                }
-                // another upgrade created the shared group at the same moment: use it
-            }
-            changed = true;
-        }
-        if (!"1".equals(parameterValue(name, clusterGroup, LOGICAL_REPLICATION).orElse(null))) {
-            Parameter on = Parameter.builder().parameterName(LOGICAL_REPLICATION).parameterValue("1")
-                    .applyMethod(ApplyMethod.PENDING_REBOOT).build();
+    /** A copy of {@code source} (a default group too) with every parameter it sets, tagged. */
+    public void copyParameterGroup(String source, String target, boolean clusterGroup, String description, List<Tag> tags) {
+        try {
             if (clusterGroup) {
-                rds.modifyDBClusterParameterGroup(r -> r.dbClusterParameterGroupName(name).parameters(on));
+                rds.copyDBClusterParameterGroup(r -> r.sourceDBClusterParameterGroupIdentifier(source)
+                        .targetDBClusterParameterGroupIdentifier(target).targetDBClusterParameterGroupDescription(description)
+                        .tags(tags));
             } else {
-                rds.modifyDBParameterGroup(r -> r.dbParameterGroupName(name).parameters(on));
+                rds.copyDBParameterGroup(r -> r.sourceDBParameterGroupIdentifier(source)
+                        .targetDBParameterGroupIdentifier(target).targetDBParameterGroupDescription(description).tags(tags));
             }
-            changed = true;
+        } catch (RuntimeException e) {
+            if (!AwsErrors.isAlreadyExists(e)) {
+                throw e;
+            }
+            // made by an earlier pass whose answer was lost: the caller reads it back
         }
-        return changed;
     }
 
-    private boolean parameterGroupExists(String name, boolean clusterGroup) {
+    /** A new, empty group of {@code family}, tagged. An existing one is left as it is. */
+    public void createParameterGroup(String name, String family, boolean clusterGroup, String description, List<Tag> tags) {
+        try {
+            if (clusterGroup) {
+                rds.createDBClusterParameterGroup(r -> r.dbClusterParameterGroupName(name)
+                        .dbParameterGroupFamily(family).description(description).tags(tags));
+            } else {
+                rds.createDBParameterGroup(r -> r.dbParameterGroupName(name)
+                        .dbParameterGroupFamily(family).description(description).tags(tags));
+            }
+        } catch (RuntimeException e) {
+            if (!AwsErrors.isAlreadyExists(e)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Sets parameters (applied at the next reboot), at most 20 per call as the API takes them. */
+    public void setParameters(String group, boolean clusterGroup, Map<String, String> values) {
+        List<Parameter> parameters = values.entrySet().stream().map(v -> Parameter.builder().parameterName(v.getKey())
+                .parameterValue(v.getValue()).applyMethod(ApplyMethod.PENDING_REBOOT).build()).toList();
+        for (int from = 0; from < parameters.size(); from += 20) {
+            List<Parameter> batch = parameters.subList(from, Math.min(parameters.size(), from + 20));
+            if (clusterGroup) {
+                rds.modifyDBClusterParameterGroup(r -> r.dbClusterParameterGroupName(group).parameters(batch));
+            } else {
+                rds.modifyDBParameterGroup(r -> r.dbParameterGroupName(group).parameters(batch));
+            }
+        }
+    }
+
+    /** The parameters a group sets itself (source "user"), name to value, in the order AWS lists them. */
+    public Map<String, String> userParameters(String group, boolean clusterGroup) {
+        List<Parameter> parameters = clusterGroup
+                ? rds.describeDBClusterParametersPaginator(r -> r.dbClusterParameterGroupName(group).source("user"))
+                        .parameters().stream().toList()
+                : rds.describeDBParametersPaginator(r -> r.dbParameterGroupName(group).source("user"))
+                        .parameters().stream().toList();
+        Map<String, String> values = new LinkedHashMap<>();
+        parameters.stream().filter(p -> p.parameterValue() != null).forEach(p -> values.put(p.parameterName(), p.parameterValue()));
+        return values;
+    }
+
+    /** The parameters a family lets users set. */
+    public Set<String> modifiableParameters(String family, boolean clusterGroup) {
+        List<Parameter> parameters = new ArrayList<>();
+        if (clusterGroup) {
+            String marker = null;
+            do {
+                String from = marker;
+                EngineDefaults page = rds.describeEngineDefaultClusterParameters(r -> r.dbParameterGroupFamily(family)
+                        .marker(from)).engineDefaults();
+                parameters.addAll(page.parameters());
+                marker = page.marker();
+            } while (marker != null && !marker.isEmpty());
+        } else {
+            rds.describeEngineDefaultParametersPaginator(r -> r.dbParameterGroupFamily(family)).parameters()
+                    .forEach(parameters::add);
+        }
+        Set<String> names = new LinkedHashSet<>();
+        parameters.stream().filter(p -> !Boolean.FALSE.equals(p.isModifiable())).forEach(p -> names.add(p.parameterName()));
+        return names;
+    }
+
+    /** The tags of a parameter group; empty when it does not exist. */
+    public Map<String, String> parameterGroupTags(String group, boolean clusterGroup) {
+        Optional<String> arn;
+        try {
+            arn = clusterGroup
+                    ? rds.describeDBClusterParameterGroups(r -> r.dbClusterParameterGroupName(group)).dbClusterParameterGroups()
+                            .stream().findFirst().map(g -> g.dbClusterParameterGroupArn())
+                    : rds.describeDBParameterGroups(r -> r.dbParameterGroupName(group)).dbParameterGroups()
+                            .stream().findFirst().map(g -> g.dbParameterGroupArn());
+        } catch (AwsServiceException e) {
+            if (AwsErrors.isNotFound(e)) {
+                return Map.of();
+            }
+            throw e;
+        }
+        return arn.map(a -> BlueSettings.tags(rds.listTagsForResource(r -> r.resourceName(a)).tagList())).orElse(Map.of());
+    }
+
+    /** Deletes a parameter group; one that does not exist counts as deleted. */
+    public void deleteParameterGroup(String group, boolean clusterGroup) {
+        try {
+            if (clusterGroup) {
+                rds.deleteDBClusterParameterGroup(r -> r.dbClusterParameterGroupName(group));
+            } else {
+                rds.deleteDBParameterGroup(r -> r.dbParameterGroupName(group));
+            }
+        } catch (AwsServiceException e) {
+            if (!AwsErrors.isNotFound(e)) {
+                throw e;
+            }
+        }
+    }
+
+    public boolean parameterGroupExists(String name, boolean clusterGroup) {
         try {
             if (clusterGroup) {
                 return !rds.describeDBClusterParameterGroups(r -> r.dbClusterParameterGroupName(name))
@@ -173,44 +300,79 @@ public final class RdsOperations {
 
     // ---------- clone, create ----------
 
-    public void cloneAuroraCluster(String source, String target, String parameterGroup) {
+    /** An Aurora copy-on-write clone of {@code source} with Blue's network, key, tags and protection. */
+    public void cloneAuroraCluster(String source, String target, BlueSettings blue, String parameterGroup, List<Tag> tags) {
         rds.restoreDBClusterToPointInTime(r -> r.sourceDBClusterIdentifier(source).dbClusterIdentifier(target)
-                .restoreType("copy-on-write").useLatestRestorableTime(true).dbClusterParameterGroupName(parameterGroup));
+                .restoreType("copy-on-write").useLatestRestorableTime(true).dbClusterParameterGroupName(parameterGroup)
+                .dbSubnetGroupName(blue.subnetGroup()).vpcSecurityGroupIds(blue.securityGroups()).kmsKeyId(blue.kmsKeyId())
+                .deletionProtection(blue.deletionProtection()).copyTagsToSnapshot(blue.copyTagsToSnapshot()).tags(tags));
     }
 
-    public void createAuroraInstance(String cluster, String instance, String instanceClass) {
-        rds.createDBInstance(r -> r.dbClusterIdentifier(cluster).dbInstanceIdentifier(instance)
-                .dbInstanceClass(instanceClass).engine("aurora-postgresql"));
+    /** An instance of an Aurora cluster set like {@code like} (Blue's instance of the same role). */
+    public void createAuroraInstance(String cluster, String instance, InstanceSettings like, String instanceClass,
+                                     List<Tag> tags) {
+        rds.createDBInstance(r -> r.dbClusterIdentifier(cluster).dbInstanceIdentifier(instance).engine("aurora-postgresql")
+                .dbInstanceClass(instanceClass).dbParameterGroupName(like.parameterGroup())
+                .monitoringInterval(like.monitoringInterval())
+                .monitoringRoleArn(like.monitoringInterval() > 0 ? like.monitoringRoleArn() : null)
+                .enablePerformanceInsights(like.performanceInsights())
+                .performanceInsightsKMSKeyId(like.performanceInsights() ? like.performanceInsightsKmsKeyId() : null)
+                .performanceInsightsRetentionPeriod(like.performanceInsights() ? like.performanceInsightsRetention() : null)
+                .promotionTier(like.promotionTier()).tags(tags));
     }
 
-    public void createInstanceSnapshot(String instance, String snapshot) {
-        rds.createDBSnapshot(r -> r.dbInstanceIdentifier(instance).dbSnapshotIdentifier(snapshot));
+    public void createInstanceSnapshot(String instance, String snapshot, List<Tag> tags) {
+        rds.createDBSnapshot(r -> r.dbInstanceIdentifier(instance).dbSnapshotIdentifier(snapshot).tags(tags));
     }
 
-    public void restoreInstanceFromSnapshot(String snapshot, String target, String instanceClass, String parameterGroup) {
+    /** An RDS instance restored from a snapshot with Blue's network, class, Multi-AZ, tags and protection. */
+    public void restoreInstanceFromSnapshot(String snapshot, String target, BlueSettings blue, String instanceClass,
+                                            String parameterGroup, List<Tag> tags) {
         rds.restoreDBInstanceFromDBSnapshot(r -> r.dbSnapshotIdentifier(snapshot).dbInstanceIdentifier(target)
-                .dbInstanceClass(instanceClass).dbParameterGroupName(parameterGroup));
+                .dbInstanceClass(instanceClass).dbParameterGroupName(parameterGroup).dbSubnetGroupName(blue.subnetGroup())
+                .vpcSecurityGroupIds(blue.securityGroups()).multiAZ(blue.multiAz()).deletionProtection(blue.deletionProtection())
+                .copyTagsToSnapshot(blue.copyTagsToSnapshot()).tags(tags));
     }
 
-    public void createAuroraCluster(String identifier, String engineVersion, String username, String password,
-                                    String parameterGroup) {
-        rds.createDBCluster(r -> r.dbClusterIdentifier(identifier).engine("aurora-postgresql").engineVersion(engineVersion)
-                .masterUsername(username).masterUserPassword(password).dbClusterParameterGroupName(parameterGroup));
+    /**
+     * Sets what a restore or a create cannot take (monitoring, Performance Insights and, for an RDS instance,
+     * backup retention) as {@code like} has them.
+     */
+    public void matchInstance(String identifier, InstanceSettings like, boolean backupRetention) {
+        rds.modifyDBInstance(r -> r.dbInstanceIdentifier(identifier).applyImmediately(true)
+                .monitoringInterval(like.monitoringInterval())
+                .monitoringRoleArn(like.monitoringInterval() > 0 ? like.monitoringRoleArn() : null)
+                .enablePerformanceInsights(like.performanceInsights())
+                .performanceInsightsKMSKeyId(like.performanceInsights() ? like.performanceInsightsKmsKeyId() : null)
+                .performanceInsightsRetentionPeriod(like.performanceInsights() ? like.performanceInsightsRetention() : null)
+                .backupRetentionPeriod(backupRetention ? like.backupRetention() : null));
     }
 
-    public void createPostgresInstance(String identifier, String engineVersion, String instanceClass, String username,
-                                       String password, String parameterGroup) {
-        rds.createDBInstance(r -> r.dbInstanceIdentifier(identifier).engine("postgres").engineVersion(engineVersion)
-                .dbInstanceClass(instanceClass).allocatedStorage(20).masterUsername(username)
-                .masterUserPassword(password).dbParameterGroupName(parameterGroup));
+    /** An Aurora cluster's backup retention, as Blue's. */
+    public void setClusterBackupRetention(String cluster, int days) {
+        rds.modifyDBCluster(r -> r.dbClusterIdentifier(cluster).backupRetentionPeriod(days).applyImmediately(true));
+    }
+
+    /** Deletion protection off, so a resource this upgrade made can be deleted on rollback. */
+    public void disableDeletionProtection(String identifier, boolean aurora) {
+        if (aurora) {
+            rds.modifyDBCluster(r -> r.dbClusterIdentifier(identifier).deletionProtection(false).applyImmediately(true));
+        } else {
+            rds.modifyDBInstance(r -> r.dbInstanceIdentifier(identifier).deletionProtection(false).applyImmediately(true));
+        }
     }
 
     // ---------- upgrade, rename, delete ----------
 
-    public void upgradeEngine(DbResource resource, String targetVersion, String parameterGroup) {
+    /**
+     * The major version upgrade, applied now, with the target family's group ({@code instanceGroup}: the Aurora
+     * instances' group of the target family, or null for the family's default).
+     */
+    public void upgradeEngine(DbResource resource, String targetVersion, String parameterGroup, String instanceGroup) {
         if (resource.cluster()) {
             rds.modifyDBCluster(r -> r.dbClusterIdentifier(resource.identifier()).engineVersion(targetVersion)
-                    .allowMajorVersionUpgrade(true).applyImmediately(true).dbClusterParameterGroupName(parameterGroup));
+                    .allowMajorVersionUpgrade(true).applyImmediately(true).dbClusterParameterGroupName(parameterGroup)
+                    .dbInstanceParameterGroupName(instanceGroup));
         } else {
             rds.modifyDBInstance(r -> r.dbInstanceIdentifier(resource.identifier()).engineVersion(targetVersion)
                     .allowMajorVersionUpgrade(true).applyImmediately(true).dbParameterGroupName(parameterGroup));

@@ -55,8 +55,7 @@ public final class AwsSteps {
         return AgentSteps.builder()
                 .on(EnableLogicalReplication.class, steps.reconciled(EnableLogicalReplication::getCluster,
                         EnableLogicalReplicationStep::new))
-                .on(CloneCluster.class, steps.reconciled(CloneCluster::getSource,
-                        (c, rds, ctx) -> new CloneClusterStep(c, rds, ctx, settings)))
+                .on(CloneCluster.class, steps.reconciled(CloneCluster::getSource, CloneClusterStep::new))
                 .on(ReadSnapshotLsnFromLog.class, steps.reconciled(ReadSnapshotLsnFromLog::getCluster,
                         (c, rds, ctx) -> new ReadSnapshotLsnFromLogStep(c, rds, ctx, settings)))
                 .on(UpgradeEngine.class, steps.reconciled(UpgradeEngine::getCluster,

@@ -81,8 +81,8 @@ class AwsErrorsTest {
     @Test
     void familiesAndGroupNamesFollowTheEngine() {
         assertEquals("aurora-postgresql16", EngineVersions.family(io.bluegreen.schemas.common.Engine.AURORA_POSTGRESQL, 16));
-        assertEquals("bluegreen-postgres17-logical",
-                EngineVersions.logicalReplicationGroup(io.bluegreen.schemas.common.Engine.POSTGRES, 17));
+        assertEquals("bluegreen-orders-logical", EngineVersions.logicalReplicationCopy("orders"));
+        assertEquals("bluegreen-orders-green", EngineVersions.targetGroup("orders-green"));
         assertEquals(16, EngineVersions.major("16.13"));
     }
 }

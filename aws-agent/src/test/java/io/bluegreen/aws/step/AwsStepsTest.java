@@ -54,7 +54,7 @@ class AwsStepsTest {
     }
 
     private final ManualTime time = new ManualTime();
-    private final AgentSettings settings = new AgentSettings("db.t3.medium", Duration.ofSeconds(5), Duration.ofHours(1), 100);
+    private final AgentSettings settings = new AgentSettings(Duration.ofSeconds(5), Duration.ofHours(1), 100);
     private final AwsSteps steps = new AwsSteps(null, settings, time::sleep);
     private final StepContext context = new StepContext("upg-1", "cmd-1", "CloneCluster", 1, time);
 

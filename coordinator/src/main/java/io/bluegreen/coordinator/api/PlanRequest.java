@@ -35,7 +35,7 @@ public record PlanRequest(@Nullable String upgradeId, @Nullable Blue blue, @Null
                           @Nullable String replicationCredentialsRef, @Nullable Long sequenceMargin,
                           @Nullable String verifyMode, @Nullable Long switchoverTimeoutMs,
                           @Nullable Integer switchoverAttempts, @Nullable Boolean verifyBeforeRepoint,
-                          @Nullable Long maxTransactionAgeMs) {
+                          @Nullable Long maxTransactionAgeMs, @Nullable Boolean allowBlueReboot) {
 
     /** Blue: an AWS identifier and region, and/or an endpoint; credentials by reference only. */
     @Serdeable
@@ -84,6 +84,7 @@ public record PlanRequest(@Nullable String upgradeId, @Nullable Blue blue, @Null
                 .setSwitchoverAttempts(switchoverAttempts == null ? 0 : switchoverAttempts)
                 .setVerifyBeforeRepoint(verifyBeforeRepoint != null && verifyBeforeRepoint)
                 .setMaxTransactionAgeMs(maxTransactionAgeMs == null ? 0 : maxTransactionAgeMs)
+                .setAllowBlueReboot(allowBlueReboot != null && allowBlueReboot)
                 .setGreenCredentialsRef(greenCredentialsRef).setReplicationCredentialsRef(replicationCredentialsRef)
                 .setSequenceMargin(sequenceMargin == null ? 0 : sequenceMargin)
                 .setVerifyMode(verify).build();

@@ -121,6 +121,8 @@ public class UpgradesController {
         view.all().stream().filter(e -> e.key().equals(key) && e.state() != null && !e.state().isTerminal())
                 .forEach(e -> findings.add(new DryRun.Finding("error", "blue", "upgrade " + e.upgradeId() + " is active on "
                         + key + " (" + e.phase() + "): a submission would be refused until it ends")));
+        facts.blueReboot().ifPresent(reboot -> findings.add(new DryRun.Finding("warning", "allowBlueReboot", reboot
+                + " (the plan allows it)")));
         if (plan.getSwitchoverMode() == io.bluegreen.schemas.common.SwitchoverMode.AUTOMATIC) {
             findings.add(new DryRun.Finding("info", "switchoverMode", "automatic: Blue is fenced and writes move to Green "
                     + "as soon as the lag gate opens, without an approval"));

@@ -114,7 +114,7 @@ public final class Commands {
             case RUN_PREFLIGHT -> new RunPreflight(id, commandId, attempt, now, plan.getBlue(), null,
                     plan.getDatabases(), targetMajor(plan), plan.getNamePrefix(), plan.getBlue().getIdentifier() != null);
             case ENABLE_LOGICAL_REPLICATION -> new EnableLogicalReplication(id, commandId, attempt, now,
-                    plan.getBlue(), null);
+                    plan.getBlue(), null, plan.getAllowBlueReboot());
             case CREATE_PUBLICATION -> new CreatePublication(id, commandId, attempt, now, blue(state, database), names, null);
             case CREATE_SLOT -> new CreateSlot(id, commandId, attempt, now, blue(state, database), names);
             case CLONE_CLUSTER -> new CloneCluster(id, commandId, attempt, now, plan.getBlue(),

@@ -76,7 +76,11 @@ public final class Details {
             putIfPresent(d, GREEN_HOST, r.getCluster().getHost());
             putIfPresent(d, GREEN_PORT, r.getCluster().getPort());
             d.put(GREEN_ENGINE_VERSION, r.getEngineVersion());
-            summary = "Green runs " + r.getEngineVersion();
+            if (!r.getDroppedParameters().isEmpty()) {
+                d.put("droppedParameters", String.join(",", r.getDroppedParameters()));
+            }
+            summary = "Green runs " + r.getEngineVersion() + (r.getDroppedParameters().isEmpty() ? ""
+                    : "; Blue's parameters " + r.getDroppedParameters() + " do not exist in the target family and were left out");
         } else if (result instanceof SnapshotLsnCaptured r) {
             d.put(SNAPSHOT_LSN, r.getLsn());
             d.put(SNAPSHOT_LSN_METHOD, r.getMethod().name());

@@ -61,7 +61,7 @@ public final class AgentAnswers {
             return new SnapshotLsnCaptured(up, id, step, attempt, at, "0/3000938", SnapshotLsnMethod.AURORA_FUNCTION, List.of());
         }
         if (command instanceof UpgradeEngine upgrade) {
-            return new EngineUpgraded(up, id, step, attempt, at, upgrade.getCluster(), "17.9");
+            return new EngineUpgraded(up, id, step, attempt, at, upgrade.getCluster(), "17.9", List.of());
         }
         if (command instanceof RunSwitchover run) {
             // each database drains to its own LSN and syncs its own number of sequences

@@ -75,6 +75,7 @@ class CliIT {
                   port: %d
                   credentialsRef: %s
                 targetVersion: 17.11
+                allowBlueReboot: true
                 databases: [app]
                 lagThresholdBytes: 1048576
                 holdDurationMs: 1000

@@ -17,6 +17,8 @@ import io.bluegreen.demo.rehearsal.Workload;
 import io.bluegreen.demo.rehearsal.WorkloadClients;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.Parameter;
+import software.amazon.awssdk.services.rds.model.Tag;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -59,6 +61,7 @@ public final class DemoRun {
     static final String BLUE = "demo-orders";
     static final String USER = "app_admin";
     static final String BLUE_VERSION = "16.15";
+    static final String BLUE_GROUP = "demo-orders-pg16";
     static final String TARGET_VERSION = "17.11";
     private static final Duration GREEN_WRITE_WAIT = Duration.ofSeconds(30);
     private static final Set<String> FINAL_PHASES = Set.of("COMPLETED", "FAILED", "ROLLED_BACK");
@@ -313,6 +316,7 @@ public final class DemoRun {
         plan.put("blue", Map.of("identifier", BLUE, "region", LocalStack.REGION, "engine", "postgres",
                 "host", blue.host(), "port", blue.port(), "credentialsRef", LocalStack.CREDENTIALS_REF));
         plan.put("targetVersion", TARGET_VERSION);
+        plan.put("allowBlueReboot", true); // Blue's default group has logical replication off
         plan.put("databases", options.databases());
         plan.put("strategy", options.strategy());
         plan.put("lagThresholdBytes", 256 * 1024);
@@ -504,9 +508,21 @@ public final class DemoRun {
         }
     }
 
+    /**
+     * Blue as production has it: its own tuned parameter group, with logical replication off (the plan allows the one
+     * reboot that turns it on; the tuning is kept in the copy and carried to Green's 17 group, except the parameter 17
+     * no longer has), tags and backups that Green inherits.
+     */
     private Endpoint createBlue(RdsClient rds) throws InterruptedException {
+        rds.createDBParameterGroup(r -> r.dbParameterGroupName(BLUE_GROUP).dbParameterGroupFamily("postgres16")
+                .description("the demo Blue's own tuning"));
+        rds.modifyDBParameterGroup(r -> r.dbParameterGroupName(BLUE_GROUP).parameters(
+                tuned("work_mem", "16384"), tuned("log_min_duration_statement", "1000"),
+                tuned("old_snapshot_threshold", "60")));
         rds.createDBInstance(r -> r.dbInstanceIdentifier(BLUE).engine("postgres").engineVersion(BLUE_VERSION)
-                .dbInstanceClass("db.t3.medium").allocatedStorage(20).masterUsername(USER).masterUserPassword(password));
+                .dbInstanceClass("db.t3.medium").allocatedStorage(20).masterUsername(USER).masterUserPassword(password)
+                .dbParameterGroupName(BLUE_GROUP).backupRetentionPeriod(7)
+                .tags(Tag.builder().key("team").value("orders").build()));
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (true) {
             DBInstance instance = describe(rds);
@@ -519,6 +535,10 @@ public final class DemoRun {
             }
             Thread.sleep(200);
         }
+    }
+
+    private static Parameter tuned(String name, String value) {
+        return Parameter.builder().parameterName(name).parameterValue(value).applyMethod("pending-reboot").build();
     }
 
     /**

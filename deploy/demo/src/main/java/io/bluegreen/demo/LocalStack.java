@@ -148,7 +148,6 @@ public final class LocalStack implements AutoCloseable {
                 config.put("bluegreen.aws.access-key-id", ACCESS_KEY);
                 config.put("bluegreen.aws.secret-access-key", SECRET_KEY);
                 config.put("bluegreen.aws.poll-interval", "300ms");
-                config.put("bluegreen.aws.instance-class", "db.t3.medium");
                 config.put("bluegreen.monitor.sample-interval", "1s");
                 config.put("bluegreen.credentials." + CREDENTIALS_REF + ".username", masterUser);
                 config.put("bluegreen.credentials." + CREDENTIALS_REF + ".password", masterPassword);

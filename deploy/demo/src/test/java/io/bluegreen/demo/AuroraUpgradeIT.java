@@ -62,6 +62,7 @@ class AuroraUpgradeIT {
             plan.put("blue", Map.of("identifier", BLUE, "region", LocalStack.REGION, "engine", "aurora-postgresql",
                     "host", blue.endpoint(), "port", blue.port(), "credentialsRef", LocalStack.CREDENTIALS_REF));
             plan.put("targetVersion", "17.11");
+            plan.put("allowBlueReboot", true); // Blue's default group has logical replication off
             plan.put("databases", List.of("app"));
             plan.put("seedMethod", "origin_advance");
             plan.put("repoint", "event");

@@ -63,6 +63,7 @@ class PlanChecksIT {
         plan.put("blue", Map.of("identifier", identifier, "region", LocalStack.REGION, "engine", "postgres",
                 "host", host, "port", blue.endpoint().port(), "credentialsRef", LocalStack.CREDENTIALS_REF));
         plan.put("targetVersion", targetVersion);
+        plan.put("allowBlueReboot", true); // Blue's default group has logical replication off
         plan.put("databases", List.of("app"));
         plan.put("switchoverMode", "manual");
         return plan;
@@ -80,6 +81,8 @@ class PlanChecksIT {
         assertTrue(findings.contains("preflight.unlogged_tables") && findings.contains("public.scratch"),
                 "the pg-agent's preflight ran against Blue: " + findings);
         assertTrue(findings.contains("preflight.versions"), findings);
+        assertTrue(findings.contains("allowBlueReboot") && findings.contains("reboot of Blue's writer " + BLUE)
+                && findings.contains("(the plan allows it)"), "the dry run says Blue will be rebooted: " + findings);
         assertTrue(http.toBlocking().retrieve(HttpRequest.GET("/upgrades"), Argument.listOf(Map.class)).isEmpty(),
                 "a dry run writes nothing");
     }
@@ -92,6 +95,15 @@ class PlanChecksIT {
                 "'16.15' is a minor upgrade of Blue's 16.14");
         assertRefused(plan("17.11", "plans-nope", blue.endpoint().address()), "blue.identifier",
                 "AWS knows no RDS instance 'plans-nope' in " + LocalStack.REGION);
+        assertTrue(http.toBlocking().retrieve(HttpRequest.GET("/upgrades"), Argument.listOf(Map.class)).isEmpty(),
+                "a refused plan writes nothing");
+    }
+
+    @Test
+    void aBlueWhoseGroupHasLogicalReplicationOffIsRefusedUnlessThePlanAllowsItsReboot() {
+        Map<String, Object> noReboot = plan("17.11", BLUE, blue.endpoint().address());
+        noReboot.remove("allowBlueReboot");
+        assertRefused(noReboot, "allowBlueReboot", "Blue's parameter group default.postgres16 has rds.logical_replication off");
         assertTrue(http.toBlocking().retrieve(HttpRequest.GET("/upgrades"), Argument.listOf(Map.class)).isEmpty(),
                 "a refused plan writes nothing");
     }

@@ -155,6 +155,7 @@ class SecuredKafkaIT {
         plan.put("blue", Map.of("identifier", "secured-orders", "region", LocalStack.REGION, "engine", "postgres",
                 "host", LocalPostgres.HOST, "port", blue.port(), "credentialsRef", CREDENTIALS_REF));
         plan.put("targetVersion", "17.11");
+        plan.put("allowBlueReboot", true); // Blue's default group has logical replication off
         plan.put("databases", List.of("app"));
         plan.put("switchoverMode", "manual");
         return plan;

@@ -91,6 +91,7 @@ class SwitchoverSafetyIT {
         plan.put("blue", Map.of("identifier", BLUE, "region", LocalStack.REGION, "engine", "postgres",
                 "host", blue.endpoint().address(), "port", blue.endpoint().port(), "credentialsRef", LocalStack.CREDENTIALS_REF));
         plan.put("targetVersion", "17.11");
+        plan.put("allowBlueReboot", true); // Blue's default group has logical replication off
         plan.put("databases", List.of("app"));
         plan.put("lagThresholdBytes", 1024 * 1024);
         plan.put("holdDurationMs", 1000);

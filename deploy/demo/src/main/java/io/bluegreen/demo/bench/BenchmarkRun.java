@@ -167,6 +167,7 @@ final class BenchmarkRun {
         plan.put("blue", Map.of("identifier", blueId, "region", LocalStack.REGION, "engine", "postgres",
                 "host", blue.host(), "port", blue.port(), "credentialsRef", LocalStack.CREDENTIALS_REF));
         plan.put("targetVersion", "17.11");
+        plan.put("allowBlueReboot", true); // Blue's default group has logical replication off
         plan.put("databases", List.of(DATABASE));
         plan.put("switchoverMode", "automatic");
         plan.put("lagThresholdBytes", 1024 * 1024);

@@ -157,7 +157,6 @@ class KillMatrixIT {
             properties.put("bluegreen.aws.endpoint-override", emulator.endpoint().toString());
             properties.put("bluegreen.aws.access-key-id", "local");
             properties.put("bluegreen.aws.poll-interval", "300ms");
-            properties.put("bluegreen.aws.instance-class", "db.t3.medium");
             properties.put("bluegreen.monitor.sample-interval", "1s");
             Path archive = archives.resolve(service.module() + ".jsa");
             services.put(service, new ServiceProcess(service, classpath, properties, secrets, logs).classDataArchive(archive));
@@ -331,6 +330,7 @@ class KillMatrixIT {
         plan.put("blue", Map.of("identifier", blueId, "region", REGION, "engine", "postgres",
                 "host", blue.endpoint().address(), "port", blue.endpoint().port(), "credentialsRef", CREDENTIALS_REF));
         plan.put("targetVersion", "17.11");
+        plan.put("allowBlueReboot", true); // Blue's default group has logical replication off
         plan.put("databases", DATABASES);
         plan.put("strategy", "snapshot");
         plan.put("seedMethod", "slot_advance");
