@@ -58,6 +58,9 @@ final class ControlPlane implements AutoCloseable {
     private final Object lock = new Object();
     private final Path stateDirectory;
     private final Duration transitionDelay;
+    private final InjectedFaults faults;
+    /** the action being handled (under the lock): its slow transition, if one is injected, applies to its work */
+    private String currentAction;
     private final boolean durable;
     private final StateFile stateFile;
     private final Map<String, Model.Server> servers;
@@ -74,9 +77,10 @@ final class ControlPlane implements AutoCloseable {
     });
 
     /** @param durable servers created here run with {@code fsync} and {@code synchronous_commit} on, as on RDS */
-    ControlPlane(Path stateDirectory, Duration transitionDelay, boolean durable) {
+    ControlPlane(Path stateDirectory, Duration transitionDelay, boolean durable, InjectedFaults faults) {
         this.stateDirectory = stateDirectory;
         this.transitionDelay = transitionDelay;
+        this.faults = faults;
         this.durable = durable;
         this.stateFile = new StateFile(stateDirectory.resolve("state.properties"));
         this.servers = stateFile.load("server", Model.Server::new);
@@ -199,6 +203,7 @@ final class ControlPlane implements AutoCloseable {
         }
         Xml body = Xml.fragment();
         synchronized (lock) {
+            currentAction = action;
             switch (action) {
                 case "DescribeDBClusters" -> describeClusters(request, body);
                 case "CreateDBCluster" -> createCluster(request, body);
@@ -313,9 +318,8 @@ final class ControlPlane implements AutoCloseable {
             Model.Server server = newServer(version.major(), logical, master, password, database);
             synchronized (lock) {
                 c.serverId = server.id;
-                c.status = "available";
             }
-        }, e -> c.status = "failed");
+        }, e -> c.status = "failed", () -> c.status = "available");
         renderCluster(request, body, c);
     }
 
@@ -358,9 +362,8 @@ final class ControlPlane implements AutoCloseable {
                     c.serverId = newServer;
                     c.engineVersion = target.get().text();
                     c.snapshotLsn = null;
-                    c.status = "available";
                 }
-            }, e -> c.status = "available");
+            }, e -> c.status = "available", () -> c.status = "available");
         } else {
             if (target.isPresent()) {
                 c.engineVersion = target.get().text();
@@ -456,9 +459,8 @@ final class ControlPlane implements AutoCloseable {
             synchronized (lock) {
                 c.serverId = server.id;
                 c.snapshotLsn = lsn;
-                c.status = "available";
             }
-        }, e -> c.status = "failed");
+        }, e -> c.status = "failed", () -> c.status = "available");
         renderCluster(request, body, c);
     }
 
@@ -501,9 +503,8 @@ final class ControlPlane implements AutoCloseable {
             synchronized (lock) {
                 c.serverId = restored.serverId();
                 c.snapshotLsn = restored.lsn();
-                c.status = "available";
             }
-        }, e -> c.status = "failed");
+        }, e -> c.status = "failed", () -> c.status = "available");
         renderCluster(request, body, c);
     }
 
@@ -587,9 +588,8 @@ final class ControlPlane implements AutoCloseable {
                 Model.Server server = newServer(version.major(), logical, master, password, database);
                 synchronized (lock) {
                     i.serverId = server.id;
-                    i.status = "available";
                 }
-            }, e -> i.status = "failed");
+            }, e -> i.status = "failed", () -> i.status = "available");
         }
         renderInstance(request, body, i);
     }
@@ -644,9 +644,8 @@ final class ControlPlane implements AutoCloseable {
                     i.serverId = newServer;
                     i.engineVersion = to.text();
                     i.snapshotLsn = null;
-                    i.status = "available";
                 }
-            }, e -> i.status = "available");
+            }, e -> i.status = "available", () -> i.status = "available");
         } else {
             if (target.isPresent()) {
                 i.engineVersion = target.get().text();
@@ -754,9 +753,8 @@ final class ControlPlane implements AutoCloseable {
             synchronized (lock) {
                 i.serverId = restored.serverId();
                 i.snapshotLsn = restored.lsn();
-                i.status = "available";
             }
-        }, e -> i.status = "failed");
+        }, e -> i.status = "failed", () -> i.status = "available");
         renderInstance(request, body, i);
     }
 
@@ -785,10 +783,21 @@ final class ControlPlane implements AutoCloseable {
             s = recordSnapshot(id, i, i.identifier, i.engine, i.engineVersion, i.masterUsername, i.serverId,
                     i.instanceClass, tags);
             postgres = running.get(i.serverId);
+            i.status = "backing-up";
         }
         String key = snapshotKey(id, cluster);
-        later("snapshot " + sourceId + " as " + id, () -> copySnapshot(s, postgres), e -> snapshots.remove(key, s),
-                () -> s.status = "available");
+        Model.Instance backedUp = cluster ? null : instance(sourceId);
+        later("snapshot " + sourceId + " as " + id, () -> copySnapshot(s, postgres), e -> {
+            snapshots.remove(key, s);
+            if (backedUp != null && "backing-up".equals(backedUp.status)) {
+                backedUp.status = "available";
+            }
+        }, () -> {
+            s.status = "available";
+            if (backedUp != null && "backing-up".equals(backedUp.status)) {
+                backedUp.status = "available";
+            }
+        });
         Responses.snapshot(body, request.region(), s);
     }
 
@@ -1530,10 +1539,12 @@ final class ControlPlane implements AutoCloseable {
      */
     private void later(String what, Work work, java.util.function.Consumer<Exception> failed, Runnable done) {
         long began = System.nanoTime();
+        Duration least = faults.nextSlowTransition(currentAction).filter(slow -> slow.compareTo(transitionDelay) > 0)
+                .orElse(transitionDelay);
         workers.execute(() -> {
             try {
                 work.run();
-                long remaining = transitionDelay.toNanos() - (System.nanoTime() - began);
+                long remaining = least.toNanos() - (System.nanoTime() - began);
                 if (remaining > 0) {
                     TimeUnit.NANOSECONDS.sleep(remaining);
                 }

@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Faults a test asks the local endpoint to produce, per RDS action, as AWS produces them: an error answer
- * ({@link Fault#throttling()}, an invalid state, a quota) for the next N calls of the action, or a slow answer. Each
- * injected fault is used once; what was used is counted, so a test can tell the agent met it.
+ * ({@link Fault#throttling()}, an invalid state, a quota) for the next N calls of the action, a slow answer, or a
+ * slow transition ({@link #slowTransition}: the resource stays {@code creating}, {@code modifying}, ... longer).
+ * Each injected fault is used once; what was used is counted, so a test can tell the agent met it.
  */
 public final class InjectedFaults {
 
@@ -54,6 +55,49 @@ public final class InjectedFaults {
 
     private final Map<String, Deque<Fault>> pending = new ConcurrentHashMap<>();
     private final Map<String, Integer> used = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Duration>> slowTransitions = new ConcurrentHashMap<>();
+    private final Map<String, Integer> slowed = new ConcurrentHashMap<>();
+
+    /**
+     * The next {@code times} successful calls of {@code action} leave the resource they touch in its transitional
+     * status for at least {@code duration} (instead of the endpoint's transition delay): {@code creating} for a
+     * create or restore (the snapshot, for CreateDB[Cluster]Snapshot, while the instance shows {@code backing-up}),
+     * {@code modifying} or {@code upgrading}, {@code rebooting}, {@code deleting}. Describe* answers that status
+     * meanwhile. A call AWS refuses does not use one up.
+     */
+    public void slowTransition(String action, Duration duration, int times) {
+        if (duration.isNegative() || times < 1) {
+            throw new IllegalArgumentException("slowTransition(" + action + ", " + duration + ", " + times
+                    + "): give a duration of zero or more and times of 1 or more");
+        }
+        Deque<Duration> queue = slowTransitions.computeIfAbsent(action, a -> new ArrayDeque<>());
+        synchronized (queue) {
+            for (int i = 0; i < times; i++) {
+                queue.addLast(duration);
+            }
+        }
+    }
+
+    /** How many calls of {@code action} have been slowed by {@link #slowTransition}. */
+    public int slowTransitionsUsed(String action) {
+        return slowed.getOrDefault(action, 0);
+    }
+
+    /** The least transition time the current call of {@code action} must take, if a slow transition is pending; used up. */
+    Optional<Duration> nextSlowTransition(String action) {
+        Deque<Duration> queue = slowTransitions.get(action);
+        if (queue == null) {
+            return Optional.empty();
+        }
+        Duration duration;
+        synchronized (queue) {
+            duration = queue.pollFirst();
+        }
+        if (duration != null) {
+            slowed.merge(action, 1, Integer::sum);
+        }
+        return Optional.ofNullable(duration);
+    }
 
     /** The next {@code times} calls of {@code action} meet {@code fault}. */
     public void inject(String action, Fault fault, int times) {

@@ -65,14 +65,15 @@ public final class RdsEmulator implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService handlers;
     private final ControlPlane controlPlane;
-    private final InjectedFaults faults = new InjectedFaults();
+    private final InjectedFaults faults;
     private final SecretsManagerEndpoint secretsManager = new SecretsManagerEndpoint();
     private final Path stateDirectory;
     private final boolean temporaryState;
 
-    private RdsEmulator(HttpServer http, ExecutorService handlers, ControlPlane controlPlane, Path stateDirectory,
-                        boolean temporaryState) {
+    private RdsEmulator(HttpServer http, ExecutorService handlers, ControlPlane controlPlane, InjectedFaults faults,
+                        Path stateDirectory, boolean temporaryState) {
         this.http = http;
+        this.faults = faults;
         this.handlers = handlers;
         this.controlPlane = controlPlane;
         this.stateDirectory = stateDirectory;
@@ -83,12 +84,15 @@ public final class RdsEmulator implements AutoCloseable {
         return new Builder();
     }
 
-    /** Where the SDK sends its requests: {@code http://127.0.0.1:port}. */
-    /** Faults the next calls of an action meet (throttling, an invalid state, a quota, a slow answer). */
+    /**
+     * Faults the next calls of an action meet (throttling, an invalid state, a quota, a slow answer) and slow
+     * transitions ({@link InjectedFaults#slowTransition}).
+     */
     public InjectedFaults faults() {
         return faults;
     }
 
+    /** Where the SDK sends its requests: {@code http://127.0.0.1:port}. */
     public URI endpoint() {
         return URI.create("http://" + LocalPostgres.HOST + ":" + http.getAddress().getPort());
     }
@@ -223,7 +227,8 @@ public final class RdsEmulator implements AutoCloseable {
                         Files.createDirectories(state.resolve("snapshots"))}) {
                     Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
                 }
-                ControlPlane controlPlane = new ControlPlane(state, transitionDelay, durable);
+                InjectedFaults faults = new InjectedFaults();
+                ControlPlane controlPlane = new ControlPlane(state, transitionDelay, durable, faults);
                 HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
                 ExecutorService handlers = Executors.newFixedThreadPool(4, runnable -> {
                     Thread thread = new Thread(runnable, "rds-emulator-http");
@@ -231,7 +236,7 @@ public final class RdsEmulator implements AutoCloseable {
                     return thread;
                 });
                 http.setExecutor(handlers);
-                RdsEmulator emulator = new RdsEmulator(http, handlers, controlPlane, state, temporary);
+                RdsEmulator emulator = new RdsEmulator(http, handlers, controlPlane, faults, state, temporary);
                 http.createContext("/", emulator::handle);
                 http.start();
                 LOG.info("RDS emulator listening at {} (state in {}{})", emulator.endpoint(), state,

@@ -97,10 +97,14 @@ class BlueSettingsIT {
                         .tags(tag("aws:reserved", "x"))));
 
                 rds.createDBSnapshot(r -> r.dbInstanceIdentifier("orders").dbSnapshotIdentifier("orders-copied-tags"));
-                rds.createDBSnapshot(r -> r.dbInstanceIdentifier("orders").dbSnapshotIdentifier("orders-own-tags")
-                        .tags(tag("purpose", "upgrade")));
+                assertEquals("InvalidDBInstanceState", assertThrows(RdsException.class, () -> rds.createDBSnapshot(r -> r
+                        .dbInstanceIdentifier("orders").dbSnapshotIdentifier("orders-own-tags"))).awsErrorDetails().errorCode(),
+                        "one snapshot at a time: the instance is backing-up");
                 DBSnapshot copied = waiter.waitUntilDBSnapshotAvailable(r -> r.dbSnapshotIdentifier("orders-copied-tags"))
                         .matched().response().orElseThrow().dbSnapshots().get(0);
+                waiter.waitUntilDBInstanceAvailable(r -> r.dbInstanceIdentifier("orders"));
+                rds.createDBSnapshot(r -> r.dbInstanceIdentifier("orders").dbSnapshotIdentifier("orders-own-tags")
+                        .tags(tag("purpose", "upgrade")));
                 assertTrue(copied.encrypted());
                 assertEquals(KEY, copied.kmsKeyId());
                 assertEquals(Map.of("env", "staging", "owner", "ana"), tags(copied.tagList()),
