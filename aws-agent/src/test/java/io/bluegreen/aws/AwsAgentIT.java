@@ -192,7 +192,7 @@ class AwsAgentIT {
                 .dbInstanceClass("db.t3.medium").engine("aurora-postgresql"));
         awaitInstanceAvailable(id + "-1");
         rds.createDBInstance(r -> r.dbClusterIdentifier(id).dbInstanceIdentifier(id + "-reader")
-                .dbInstanceClass("db.r6g.large").engine("aurora-postgresql").promotionTier(2));
+                .dbInstanceClass("db.r6g.large").engine("aurora-postgresql"));
         awaitInstanceAvailable(id + "-reader");
     }
 
@@ -263,8 +263,13 @@ class AwsAgentIT {
 
         UpgradeEngine upgradeEngine = new UpgradeEngine(upgrade, UUID.randomUUID().toString(), 1, Instant.now(),
                 green.getCluster(), "17.11", null);
-        assertEquals(2, rds.describeDBInstances().dbInstances().stream()
-                .filter(i -> "orders-aurora-green".equals(i.dbClusterIdentifier())).count(), "one Green instance per Blue one");
+        Map<String, String> greenInstances = new java.util.TreeMap<>();
+        rds.describeDBInstances().dbInstances().stream().filter(i -> "orders-aurora-green".equals(i.dbClusterIdentifier()))
+                .forEach(i -> greenInstances.put(i.dbInstanceIdentifier(), i.dbInstanceClass()));
+        assertEquals(Map.of("orders-aurora-green-1", "db.t3.medium", "orders-aurora-green-2", "db.r6g.large"),
+                greenInstances, "one Green instance per Blue one, the writer first, each of its class");
+        assertTrue(rds.describeDBClusters(r -> r.dbClusterIdentifier("orders-aurora-green")).dbClusters().get(0)
+                .dbClusterMembers().stream().anyMatch(m -> m.isClusterWriter() && m.dbInstanceIdentifier().equals("orders-aurora-green-1")));
         EngineUpgraded upgraded = assertInstanceOf(EngineUpgraded.class, answer(send(upgrade, upgradeEngine)));
         assertEquals("17.11", upgraded.getEngineVersion());
         DBCluster after = rds.describeDBClusters(r -> r.dbClusterIdentifier("orders-aurora-green")).dbClusters().get(0);
