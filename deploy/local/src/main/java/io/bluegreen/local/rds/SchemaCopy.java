@@ -300,10 +300,14 @@ final class SchemaCopy {
                 edges.add(new Edge(plan.alias.getOrDefault(edge.dependent(), edge.dependent()),
                         plan.alias.getOrDefault(edge.referenced(), edge.referenced())));
             }
-            for (Step step : DependencyOrder.sort(plan.definitions, edges)) {
+            List<Step> afterKeys = afterKeys(s, plan.definitions, edges);
+            List<Node<Step>> definitions = plan.definitions.stream().filter(node -> !afterKeys.contains(node.value())).toList();
+            for (Step step : DependencyOrder.sort(definitions, edges)) {
                 execute(t, step.what(), step.statements());
             }
-            checkColumnOrder(s, t, database);
+            if (afterKeys.isEmpty()) {
+                checkColumnOrder(s, t, database);
+            }
 
             long rows = System.nanoTime();
             for (String[] table : tables) {
@@ -327,9 +331,12 @@ final class SchemaCopy {
             for (String[] row : refreshes) {
                 execute(t, "materialized view " + row[0], List.of("REFRESH MATERIALIZED VIEW " + row[0]));
             }
-            definePostData(s, post);
+            definePostData(s, post, afterKeys);
             for (Step step : post) {
                 execute(t, step.what(), step.statements());
+            }
+            if (!afterKeys.isEmpty()) {
+                checkColumnOrder(s, t, database);
             }
             for (String[] row : rows(s, "SELECT c.oid::regclass::text FROM pg_depend d JOIN pg_class c ON c.oid = d.objid"
                     + " AND c.relkind = 'S' WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass"
@@ -505,7 +512,10 @@ final class SchemaCopy {
         return sequences;
     }
 
-    /** Columns of every table, by table oid: quoted name, type, not null, default, identity, generated, collation, name. */
+    /**
+     * Columns of every table, by table oid: quoted name, type, not null, default, identity, generated, collation,
+     * name, is local, table, default's oid, storage, compression, statistics target, copied as text, options.
+     */
     private static Map<String, List<String[]>> columns(Statement s) throws SQLException {
         Map<String, List<String[]>> columns = new HashMap<>();
         for (String[] column : rows(s, "SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod),"
@@ -518,7 +528,7 @@ final class SchemaCopy {
                 // a binary COPY names the element type oid of arrays and the field type oids of composites, which
                 // differ between servers for types created here: those columns travel as text
                 + " (coalesce(NULLIF(ty.typbasetype, 0), ty.oid) >= 16384 AND bt.typtype <> 'e'"
-                + " OR bt.typtype = 'c' OR (bt.typelem >= 16384 AND bt.typlen = -1))::text"
+                + " OR bt.typtype = 'c' OR (bt.typelem >= 16384 AND bt.typlen = -1))::text, array_to_string(a.attoptions, ', ')"
                 + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN " + NS + " n ON n.oid = c.relnamespace"
                 + " JOIN pg_type ty ON ty.oid = a.atttypid JOIN pg_type bt ON bt.oid = coalesce(NULLIF(ty.typbasetype, 0), ty.oid)"
                 + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
@@ -584,6 +594,9 @@ final class SchemaCopy {
                 }
                 if (column[13] != null) {
                     statements.add("ALTER TABLE ONLY " + name + " ALTER COLUMN " + column[0] + " SET STATISTICS " + column[13]);
+                }
+                if (column[15] != null) {
+                    statements.add("ALTER TABLE ONLY " + name + " ALTER COLUMN " + column[0] + " SET (" + column[15] + ")");
                 }
                 if (!column[4].isEmpty()) {
                     post.add(identity(s, name, column));
@@ -691,7 +704,42 @@ final class SchemaCopy {
         return refresh;
     }
 
-    private static void definePostData(Statement s, List<Step> post) throws SQLException {
+    /**
+     * Views that need a primary key or unique constraint (a GROUP BY on the key lets them select the table's other
+     * columns), and the views built on them: they are created once the constraints exist, after the rows. Empty
+     * when anything other than a view would have to wait too: the copy then fails on that view, naming it.
+     */
+    private static List<Step> afterKeys(Statement s, List<Node<Step>> definitions, List<Edge> edges) throws SQLException {
+        Set<Ref> keys = new HashSet<>();
+        for (String[] row : rows(s, "SELECT oid FROM pg_constraint WHERE contype IN ('p', 'u', 'x') AND oid >= 16384")) {
+            keys.add(new Ref("pg_constraint", Long.parseLong(row[0])));
+        }
+        Map<Ref, Node<Step>> owner = new HashMap<>();
+        definitions.forEach(node -> node.refs().forEach(ref -> owner.putIfAbsent(ref, node)));
+        Set<Node<Step>> waiting = new HashSet<>();
+        for (Edge edge : edges) {
+            if (keys.contains(edge.referenced()) && owner.containsKey(edge.dependent())) {
+                waiting.add(owner.get(edge.dependent()));
+            }
+        }
+        boolean grew = !waiting.isEmpty();
+        while (grew) {
+            grew = false;
+            for (Edge edge : edges) {
+                Node<Step> referenced = owner.get(edge.referenced());
+                Node<Step> dependent = owner.get(edge.dependent());
+                if (referenced != null && dependent != null && waiting.contains(referenced) && waiting.add(dependent)) {
+                    grew = true;
+                }
+            }
+        }
+        if (waiting.stream().anyMatch(node -> !node.value().statements().get(0).startsWith("CREATE VIEW "))) {
+            return List.of();
+        }
+        return DependencyOrder.sort(new ArrayList<>(waiting), edges);
+    }
+
+    private static void definePostData(Statement s, List<Step> post, List<Step> afterKeys) throws SQLException {
         String ofUserTable = " JOIN pg_class c ON c.oid = %s JOIN " + NS + " n ON n.oid = c.relnamespace WHERE NOT "
                 + extensionMember("pg_class", "c.oid");
         List<Step> foreignKeys = new ArrayList<>();
@@ -716,6 +764,7 @@ final class SchemaCopy {
             }
         }
         post.addAll(checks);
+        post.addAll(afterKeys);
         for (String[] row : rows(s, "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), i.indisclustered::text,"
                 + " i.indrelid::regclass::text FROM pg_index i" + ofUserTable.formatted("i.indrelid")
                 + " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid"

@@ -82,7 +82,7 @@ final class CatalogSnapshot {
                         + " row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum), format_type(a.atttypid, a.atttypmod),"
                         + " a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, " + collation("a.attcollation") + ","
                         + " a.attislocal, a.attinhcount, " + acl("a.attacl") + ", a.attstorage, a.attcompression,"
-                        + " CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END)::text"
+                        + " CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END, a.attoptions)::text"
                         + " FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
                         + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
                         + " WHERE c.relnamespace IN " + USER_NS + " AND" + notExtension("pg_class", "c.oid") + " AND c.relkind IN ('r', 'p', 'v', 'm', 'c')",

@@ -80,6 +80,7 @@ class SchemaCopyIT {
                 tags text[], statuses sales.status[], window_ sales.floatrange, CONSTRAINT orders_net_check CHECK (net < 1000000));
             ALTER TABLE sales.orders ADD CONSTRAINT orders_placed_check CHECK (placed > '2000-01-01') NOT VALID;
             ALTER TABLE sales.orders ALTER COLUMN note SET STORAGE EXTERNAL, ALTER COLUMN note SET STATISTICS 300;
+            ALTER TABLE sales.orders ALTER COLUMN customer SET (n_distinct = 50);
             CREATE FUNCTION sales.order_label(o sales.orders) RETURNS text LANGUAGE sql STABLE AS $$ SELECT o.id || ':' || o.status $$;
             CREATE FUNCTION sales.touch() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN NEW.note := coalesce(NEW.note, 'touched'); RETURN NEW; END $$;
@@ -131,6 +132,11 @@ class SchemaCopyIT {
             CREATE VIEW sales.open_orders WITH (security_barrier) AS SELECT id, customer, net FROM sales.orders
                 WHERE status <> 'shipped' WITH CASCADED CHECK OPTION;
             CREATE VIEW sales.order_labels AS SELECT sales.order_label(o) AS label FROM sales.orders o;
+            CREATE VIEW sales.order_counts AS SELECT c.id, c.name, count(o.id) AS orders
+                FROM sales.customers c LEFT JOIN sales.orders o ON o.customer = c.id GROUP BY c.id;
+            CREATE VIEW sales.busy_customers AS SELECT * FROM sales.order_counts WHERE orders > 5;
+            CREATE TRIGGER busy_insert INSTEAD OF INSERT ON sales.busy_customers FOR EACH ROW EXECUTE FUNCTION sales.event_guard();
+            COMMENT ON VIEW sales.busy_customers IS 'on a view that needs the primary key of customers';
             CREATE MATERIALIZED VIEW sales.totals AS SELECT customer, sum(net) AS total FROM sales.orders GROUP BY customer WITH NO DATA;
             CREATE UNIQUE INDEX totals_customer ON sales.totals (customer);
             CREATE MATERIALIZED VIEW sales.top_totals AS SELECT * FROM sales.totals WHERE total > 100 WITH NO DATA;
