@@ -39,7 +39,7 @@ import java.util.Set;
  * and policies, extended statistics, publications; last owners, privileges, default privileges and comments.
  *
  * <p><b>Copied:</b> roles (attributes, password hashes, memberships with their admin, inherit and set options
- * and grantors, comments); databases (owner, encoding, collation, privileges, comments); per database: schemas,
+ * and grantors, comments); databases (owner, encoding, collation and locale provider, privileges, comments); per database: schemas,
  * extensions (at the source's version when the target offers it, else its default), collations (libc and ICU),
  * enum, composite, domain (defaults, NOT NULL, checks) and range types, SQL and PL/pgSQL functions and
  * procedures, sequences (options, ownership, current value), ordinary, unlogged, partitioned (range, list, hash;
@@ -58,7 +58,7 @@ import java.util.Set;
  * families, text search objects, conversions, access methods, procedural languages and transforms outside an
  * extension, event triggers, large objects, subscriptions, publications with row filters, column lists or
  * schemas, tablespaces other than the default, partitions whose columns are in another order than their
- * parent's. <b>Not copied:</b> security labels (no label provider is loaded here), per-role and per-database
+ * parent's, rows in an extension's configuration tables. <b>Not copied:</b> security labels (no label provider is loaded here), per-role and per-database
  * settings, and planner statistics (run ANALYZE afterwards, as after {@code pg_upgrade}). The emulator's own
  * {@value #AURORA_FUNCTION}() is not carried over: the upgraded cluster is a new WAL lineage.
  */
@@ -132,6 +132,10 @@ final class SchemaCopy {
                         + " AND (SELECT array_agg(attname ORDER BY attnum) FROM pg_attribute WHERE attrelid = c.oid AND attnum > 0 AND NOT attisdropped)"
                         + " IS DISTINCT FROM (SELECT array_agg(attname ORDER BY attnum) FROM pg_attribute WHERE attrelid = i.inhparent AND attnum > 0 AND NOT attisdropped)",
                 "SELECT 'event trigger ' || evtname FROM pg_event_trigger",
+                // an extension's configuration tables hold the user's rows, which CREATE EXTENSION does not bring back
+                "SELECT 'rows in configuration table ' || c::regclass || ' of extension ' || e.extname"
+                        + " FROM pg_extension e CROSS JOIN LATERAL unnest(e.extconfig) c WHERE (xpath('/row/n/text()',"
+                        + " query_to_xml(format('SELECT count(*) AS n FROM %s', c::regclass), false, true, '')))[1]::text <> '0'",
                 "(SELECT 'large objects' FROM pg_largeobject_metadata LIMIT 1)",
                 "SELECT 'subscription ' || subname FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())",
                 "SELECT 'publication with a row filter or column list ' || p.pubname FROM pg_publication_rel r"
@@ -207,14 +211,17 @@ final class SchemaCopy {
             }
             List<String> after = new ArrayList<>();
             for (String[] row : rows(s, "SELECT datname, pg_get_userbyid(datdba), pg_encoding_to_char(encoding),"
-                    + " datcollate, datctype, datacl IS NOT NULL FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY oid")) {
+                    + " datcollate, datctype, datlocprovider::text, coalesce(to_jsonb(d)->>'datlocale', to_jsonb(d)->>'daticulocale'),"
+                    + " to_jsonb(d)->>'daticurules' FROM pg_database d WHERE datallowconn AND NOT datistemplate ORDER BY oid")) {
                 String name = row[0];
                 if (name.equals("postgres")) {
                     t.execute("ALTER DATABASE postgres OWNER TO " + ident(row[1]));
                 } else {
                     t.execute("CREATE DATABASE " + ident(name) + " OWNER " + ident(row[1])
                             + " TEMPLATE template0 ENCODING " + literal(row[2])
-                            + " LC_COLLATE " + literal(row[3]) + " LC_CTYPE " + literal(row[4]));
+                            + " LC_COLLATE " + literal(row[3]) + " LC_CTYPE " + literal(row[4])
+                            + ("i".equals(row[5]) ? " LOCALE_PROVIDER icu ICU_LOCALE " + literal(row[6])
+                            + (row[7] == null ? "" : " ICU_RULES " + literal(row[7])) : ""));
                 }
             }
             Map<List<String>, List<Privileges.Entry>> acls = new LinkedHashMap<>();

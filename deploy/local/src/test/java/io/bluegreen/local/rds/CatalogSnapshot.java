@@ -162,8 +162,9 @@ final class CatalogSnapshot {
                         + " ROW(am.admin_option, to_jsonb(am)->>'inherit_option', to_jsonb(am)->>'set_option')::text"
                         + " FROM pg_auth_members am JOIN pg_authid r ON r.oid = am.roleid JOIN pg_authid m ON m.oid = am.member"
                         + " JOIN pg_authid g ON g.oid = am.grantor WHERE m.rolname !~ '^pg_' AND m.oid <> 10",
-                "SELECT 'database ' || datname, ROW(pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datctype, "
-                        + acl("datacl") + ")::text FROM pg_database WHERE NOT datistemplate",
+                "SELECT 'database ' || datname, ROW(pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datctype,"
+                        + " datlocprovider, coalesce(to_jsonb(d)->>'datlocale', to_jsonb(d)->>'daticulocale'), to_jsonb(d)->>'daticurules', "
+                        + acl("datacl") + ")::text FROM pg_database d WHERE NOT datistemplate",
                 "SELECT 'comment on ' || CASE WHEN d.classoid = 'pg_authid'::regclass THEN 'role ' || pg_get_userbyid(d.objoid)"
                         + " ELSE 'database ' || (SELECT datname FROM pg_database WHERE oid = d.objoid) END, d.description"
                         + " FROM pg_shdescription d WHERE d.classoid IN ('pg_authid'::regclass, 'pg_database'::regclass)"

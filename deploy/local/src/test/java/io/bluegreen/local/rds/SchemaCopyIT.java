@@ -281,6 +281,7 @@ class SchemaCopyIT {
                 ALTER DATABASE analytics OWNER TO "Analyst Ü";
                 GRANT CONNECT, TEMPORARY ON DATABASE shop TO readers;
                 COMMENT ON DATABASE analytics IS 'numbers';
+                CREATE DATABASE "Lexikon" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'de-DE' ICU_RULES '&a < z';
                 """);
         run("shop", SHOP);
         run("analytics", ANALYTICS);
