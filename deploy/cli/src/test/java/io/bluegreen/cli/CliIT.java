@@ -150,6 +150,27 @@ class CliIT {
 
     @Test
     @Order(5)
+    void aPlanRolledBackLeavesNoStrayResourceAndTheSamePlanRunsAgain() {
+        CliRun run = cli("start", plan.toString(), "--output", "json");
+        assertEquals(0, run.exit(), run.toString());
+        String first = read(run.out()).path("upgradeId").asText();
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() -> Set.of("REPLICATING",
+                "READY_FOR_SWITCHOVER").contains(read(cli("status", first, "--output", "json").out()).path("phase").asText()));
+        assertEquals(0, cli("rollback", first, "--reason", "rehearsing the way back").exit());
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() ->
+                "ROLLED_BACK".equals(read(cli("status", first, "--output", "json").out()).path("phase").asText()));
+        assertEquals(List.of(BLUE), stack.rds().describeDBInstances().dbInstances().stream()
+                .map(DBInstance::dbInstanceIdentifier).toList(), "Green is gone");
+        assertEquals(List.of(), stack.rds().describeDBSnapshots().dbSnapshots().stream()
+                .map(s -> s.dbSnapshotIdentifier()).toList(), "its seed snapshot is gone");
+        assertEquals(List.of("bluegreen-" + BLUE + "-logical"), stack.rds().describeDBParameterGroups().dbParameterGroups()
+                .stream().map(g -> g.dbParameterGroupName()).filter(name -> !name.startsWith("default.")).toList(),
+                "only the copy of Blue's group that Blue now runs with; Green's 17 group is gone");
+        assertEquals("bluegreen-" + BLUE + "-logical", describe().dbParameterGroups().get(0).dbParameterGroupName());
+    }
+
+    @Test
+    @Order(6)
     void startPrintsTheUpgrade() {
         CliRun run = cli("start", plan.toString(), "--output", "json");
         assertEquals(0, run.exit(), run.toString());
@@ -160,7 +181,7 @@ class CliIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void statusOfTheUpgradeAndTheList() {
         CliRun one = cli("status", upgradeId, "--output", "json");
         assertEquals(0, one.exit(), one.toString());
@@ -176,7 +197,7 @@ class CliIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theTimelineIsOneLinePerEvent() {
         CliRun asJson = cli("timeline", upgradeId, "--output", "json");
         assertEquals(0, asJson.exit(), asJson.toString());
@@ -190,7 +211,7 @@ class CliIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void lagWhileReplicating() {
         awaitPhase(Set.of("REPLICATING", "READY_FOR_SWITCHOVER"), Duration.ofMinutes(4));
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -207,7 +228,7 @@ class CliIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void approveWhenItWaitsForTheApproval() {
         awaitPhase(Set.of("READY_FOR_SWITCHOVER"), Duration.ofMinutes(3));
         CliRun run = cli("approve", upgradeId);
@@ -216,7 +237,7 @@ class CliIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void watchExits0WhenCompleted() {
         CliRun run = cli("status", upgradeId, "--watch", "--interval", "500ms");
         assertEquals(0, run.exit(), run.toString());
@@ -224,10 +245,18 @@ class CliIT {
         String timeline = cli("timeline", upgradeId).out();
         assertTrue(timeline.lines().anyMatch(line -> line.contains("SwitchoverApproved")
                 && line.contains("approvedBy=" + stack.apiUser().name())), "the login approved: " + timeline);
+        // the plan ran twice (rolled back once): what exists besides Blue is this run's, tagged with its id
+        List<DBInstance> instances = stack.rds().describeDBInstances().dbInstances();
+        assertEquals(2, instances.size(), "Blue and this run's Green: " + instances);
+        assertTrue(instances.stream().filter(i -> !i.dbInstanceIdentifier().equals(BLUE)).allMatch(i -> i.tagList().stream()
+                .anyMatch(t -> t.key().equals("bluegreen:upgrade-id") && t.value().equals(upgradeId))), instances.toString());
+        assertTrue(stack.rds().describeDBSnapshots().dbSnapshots().stream().allMatch(snapshot -> snapshot.tagList().stream()
+                .anyMatch(t -> t.key().equals("bluegreen:upgrade-id") && t.value().equals(upgradeId))), "no snapshot of the "
+                + "rolled-back run is left");
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void rollbackOfAFinishedUpgradeIsRefused() {
         CliRun run = cli("rollback", upgradeId, "--reason", "too late");
         assertEquals(2, run.exit(), run.toString());
@@ -235,7 +264,7 @@ class CliIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void retryAndWaiverOfAFinishedUpgradeAreRefused() {
         CliRun retry = cli("retry", upgradeId);
         assertEquals(2, retry.exit(), retry.toString());
