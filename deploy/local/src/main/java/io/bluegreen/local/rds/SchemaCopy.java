@@ -991,7 +991,12 @@ final class SchemaCopy {
     private static void copyRows(Connection src, Connection tgt, String table, List<String[]> columns, boolean asText)
             throws SQLException {
         List<String> copied = columns.stream().filter(column -> !"s".equals(column[5])).map(column -> column[0]).toList();
-        if (copied.isEmpty()) {
+        if (copied.isEmpty()) { // no column, or only generated ones: the rows are all alike, only their number counts
+            try (Statement s = src.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM ONLY " + table);
+                 Statement t = tgt.createStatement()) {
+                rs.next();
+                t.execute("INSERT INTO " + table + " SELECT FROM generate_series(1, " + rs.getLong(1) + ")");
+            }
             return;
         }
         String list = String.join(", ", copied);

@@ -106,6 +106,8 @@ class SchemaCopyIT {
                 CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room WITH =, during WITH &&) DEFERRABLE);
             CREATE INDEX bookings_during ON sales.bookings USING gist (during);
             CREATE UNLOGGED TABLE sales.scratch (k text) WITH (fillfactor = 70);
+            CREATE TABLE sales.markers ();
+            INSERT INTO sales.markers SELECT FROM generate_series(1, 3);
             CREATE TABLE sales.events (id bigint NOT NULL, at date NOT NULL, kind text NOT NULL, payload jsonb,
                 CONSTRAINT events_kind_check CHECK (kind <> '')) PARTITION BY RANGE (at);
             CREATE TABLE sales.events_2024_01 PARTITION OF sales.events FOR VALUES FROM ('2024-01-01') TO ('2024-02-01')
