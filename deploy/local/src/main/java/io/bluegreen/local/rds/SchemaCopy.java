@@ -319,7 +319,7 @@ final class SchemaCopy {
             long rows = System.nanoTime();
             for (String[] table : tables) {
                 if ("r".equals(table[2])) {
-                    copyRows(src, tgt, table[1], columns.getOrDefault(table[0], List.of()), "true".equals(table[14]));
+                    copyRows(src, tgt, table[1], columns.getOrDefault(table[0], List.of()));
                 }
             }
             LOG.debug("Rows of database {} copied in {} ms", database, (System.nanoTime() - rows) / 1_000_000);
@@ -554,16 +554,11 @@ final class SchemaCopy {
                 + " CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,"
                 + " CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,"
                 + " array_to_string(c.reloptions, ', '), c.relrowsecurity::text, c.relforcerowsecurity::text, c.reltype,"
-                + " NULL,"
                 + " (SELECT typarray FROM pg_type WHERE oid = c.reltype)"
                 + " FROM pg_class c JOIN " + NS + " n ON n.oid = c.relnamespace"
                 + " WHERE c.relkind IN ('r', 'p') AND NOT " + extensionMember("pg_class", "c.oid") + " ORDER BY c.oid");
         Map<String, String> names = new HashMap<>();
         tables.forEach(table -> names.put(table[0], table[1]));
-        for (String[] table : tables) {
-            // column 14 becomes: copy this table's rows as text
-            table[14] = String.valueOf(columns.getOrDefault(table[0], List.of()).stream().anyMatch(c -> "true".equals(c[14])));
-        }
         for (String[] table : tables) {
             String name = table[1];
             List<String> parents = table[7] == null ? List.of() : List.of(table[7].split(","));
@@ -627,7 +622,7 @@ final class SchemaCopy {
             }
             statements.add(0, create.toString());
             plan.define(TABLE, Long.parseLong(table[0]), "pg_class", new Step("table " + name, statements),
-                    new Ref("pg_type", Long.parseLong(table[13])), new Ref("pg_type", Long.parseLong(table[15])));
+                    new Ref("pg_type", Long.parseLong(table[13])), new Ref("pg_type", Long.parseLong(table[14])));
             switch (table[4]) {
                 case "f" -> post.add(new Step("replica identity of " + name, "ALTER TABLE ONLY " + name + " REPLICA IDENTITY FULL"));
                 case "n" -> post.add(new Step("replica identity of " + name, "ALTER TABLE ONLY " + name + " REPLICA IDENTITY NOTHING"));
@@ -988,8 +983,8 @@ final class SchemaCopy {
         }
     }
 
-    private static void copyRows(Connection src, Connection tgt, String table, List<String[]> columns, boolean asText)
-            throws SQLException {
+    private static void copyRows(Connection src, Connection tgt, String table, List<String[]> columns) throws SQLException {
+        boolean asText = columns.stream().anyMatch(column -> "true".equals(column[14]));
         List<String> copied = columns.stream().filter(column -> !"s".equals(column[5])).map(column -> column[0]).toList();
         if (copied.isEmpty()) { // no column, or only generated ones: the rows are all alike, only their number counts
             try (Statement s = src.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM ONLY " + table);
