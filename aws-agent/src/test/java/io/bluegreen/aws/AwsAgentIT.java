@@ -188,8 +188,11 @@ class AwsAgentIT {
         rds.createDBCluster(r -> r.dbClusterIdentifier(id).engine("aurora-postgresql").engineVersion("16.15")
                 .masterUsername(MASTER).masterUserPassword(PASSWORD));
         awaitClusterAvailable(id);
+        rds.createDBParameterGroup(r -> r.dbParameterGroupName(id + "-instances").dbParameterGroupFamily("aurora-postgresql16")
+                .description("the instances' own tuning"));
+        rds.modifyDBParameterGroup(r -> r.dbParameterGroupName(id + "-instances").parameters(parameter("work_mem", "32768")));
         rds.createDBInstance(r -> r.dbClusterIdentifier(id).dbInstanceIdentifier(id + "-1")
-                .dbInstanceClass("db.t3.medium").engine("aurora-postgresql"));
+                .dbInstanceClass("db.t3.medium").engine("aurora-postgresql").dbParameterGroupName(id + "-instances"));
         awaitInstanceAvailable(id + "-1");
         rds.createDBInstance(r -> r.dbClusterIdentifier(id).dbInstanceIdentifier(id + "-reader")
                 .dbInstanceClass("db.r6g.large").engine("aurora-postgresql"));
@@ -274,6 +277,11 @@ class AwsAgentIT {
         assertEquals("17.11", upgraded.getEngineVersion());
         DBCluster after = rds.describeDBClusters(r -> r.dbClusterIdentifier("orders-aurora-green")).dbClusters().get(0);
         assertEquals("17.11", after.engineVersion());
+        assertEquals("bluegreen-orders-aurora-green", after.dbClusterParameterGroup());
+        assertEquals("bluegreen-orders-aurora-green-instance", rds.describeDBInstances(r -> r.dbInstanceIdentifier(
+                "orders-aurora-green-1")).dbInstances().get(0).dbParameterGroups().get(0).dbParameterGroupName(),
+                "the writer's own instance tuning goes to 17 too");
+        assertEquals(Map.of("work_mem", "32768"), userParameters("bluegreen-orders-aurora-green-instance"));
         assertTrue(query(after.endpoint(), after.port(), "SHOW server_version").startsWith("17."));
 
         // repoint the way AWS Blue/Green does, then delete the old Blue

@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * Blue's custom parameters as Green's parameter group of the target family carries them: every parameter the
  * target family has and lets users set keeps Blue's value, the others are dropped and named, and logical
- * replication is on whatever Blue said.
+ * replication is on whatever Blue said (where the group has it: not an Aurora instance group).
  *
  * @param kept    name to value, in Blue's order, {@code rds.logical_replication = 1} included
  * @param dropped names of Blue's parameters the target family does not have or does not let users set
@@ -35,7 +35,9 @@ public record CarriedParameters(Map<String, String> kept, List<String> dropped) 
                 dropped.add(name);
             }
         });
-        kept.put(RdsOperations.LOGICAL_REPLICATION, "1");
+        if (modifiable.contains(RdsOperations.LOGICAL_REPLICATION)) { // a cluster's or an RDS instance's group
+            kept.put(RdsOperations.LOGICAL_REPLICATION, "1");
+        }
         return new CarriedParameters(kept, dropped);
     }
 }

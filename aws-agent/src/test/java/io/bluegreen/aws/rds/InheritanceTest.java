@@ -27,6 +27,8 @@ class InheritanceTest {
         assertEquals(Map.of("work_mem", "65536", "shared_preload_libraries", "pg_stat_statements",
                 "rds.logical_replication", "1"), carried.kept());
         assertEquals(List.of("old_snapshot_threshold"), carried.dropped());
+        assertEquals(Map.of("work_mem", "65536"), CarriedParameters.carry(Map.of("work_mem", "65536"), Set.of("work_mem"))
+                .kept(), "an Aurora instance group has no rds.logical_replication: it is not added there");
     }
 
     private static InstanceSettings instance(int monitoring, boolean insights, Integer retention) {

@@ -91,6 +91,13 @@ final class ClusterActions {
         boolean upgrade = target.isPresent() && target.get().major() != current.major();
         EngineVersion family = upgrade ? target.get() : current;
         Model.ParameterGroup group = groupName.isPresent() ? state.groupFor(groupName, true, c.engine, family) : null;
+        Optional<String> instanceGroupName = request.optional("DBInstanceParameterGroupName");
+        if (instanceGroupName.isPresent() && !upgrade) {
+            throw RdsFault.invalidCombination("The parameter DBInstanceParameterGroupName can only be specified for a major"
+                    + " version upgrade");
+        }
+        // a major upgrade moves the members to an instance group of the new family: the one named, else its default
+        Model.ParameterGroup instanceGroup = upgrade ? state.groupFor(instanceGroupName, false, c.engine, family) : null;
         if (upgrade) {
             servers.checkUpgrade(request, current, target.get(), servers.postgres(c.serverId),
                     msg -> RdsFault.clusterState(c.identifier, c.status, msg));
@@ -109,6 +116,10 @@ final class ClusterActions {
         }
         if (group != null) {
             c.parameterGroup = group.name;
+        }
+        if (instanceGroup != null) {
+            state.instances.values().stream().filter(i -> c.identifier.equals(i.clusterIdentifier))
+                    .forEach(i -> i.parameterGroup = instanceGroup.name);
         }
         if (upgrade) {
             c.status = "upgrading";
