@@ -397,9 +397,15 @@ class AwsAgentIT {
         faults.inject("CreateDBSnapshot", io.bluegreen.local.rds.InjectedFaults.Fault.throttling(), 3);
         faults.inject("CreateDBSnapshot", io.bluegreen.local.rds.InjectedFaults.Fault.invalidInstanceState(), 2);
         faults.inject("DescribeDBInstances", io.bluegreen.local.rds.InjectedFaults.Fault.slow(Duration.ofMillis(700)), 2);
-        ClusterReady green = assertInstanceOf(ClusterReady.class, answer(send(upgrade, new CloneCluster(upgrade,
-                UUID.randomUUID().toString(), 1, Instant.now(), blue, "faulty-rds-green", CloneMethod.RDS_SNAPSHOT, null, null))));
+        faults.slowTransition("RestoreDBInstanceFromDBSnapshot", Duration.ofSeconds(4), 1);
+        String cloneId = send(upgrade, new CloneCluster(upgrade, UUID.randomUUID().toString(), 1, Instant.now(), blue,
+                "faulty-rds-green", CloneMethod.RDS_SNAPSHOT, null, null));
+        ClusterReady green = assertInstanceOf(ClusterReady.class, answer(cloneId));
         assertEquals("faulty-rds-green", green.getCluster().getIdentifier());
+        assertEquals(1, faults.slowTransitionsUsed("RestoreDBInstanceFromDBSnapshot"));
+        assertTrue(results.get(cloneId).stream().filter(r -> r instanceof StepInProgress)
+                .anyMatch(r -> String.valueOf(((StepInProgress) r).getDetail()).contains("faulty-rds-green is creating")),
+                "a slow restore is waited for, and the wait is reported: " + results.get(cloneId));
         assertEquals(5, faults.used("CreateDBSnapshot"), "throttled three times and busy twice, then cloned");
         assertEquals(2, faults.used("DescribeDBInstances"), "slow answers are waited for");
 
