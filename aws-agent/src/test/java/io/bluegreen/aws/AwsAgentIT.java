@@ -592,4 +592,24 @@ class AwsAgentIT {
         assertTrue(rds.describeDBInstances(r -> r.dbInstanceIdentifier("crm-rds")).dbInstances().get(0).deletionProtection(),
                 "Blue's own protection is untouched");
     }
+
+    @Test
+    void anUpgradeRdsGivesUpFailsTheStepClearlyAndARetryUpgrades() {
+        String upgrade = "upg-gave-up";
+        createRdsBlue("gaveup-rds");
+        ClusterRef blue = ref("gaveup-rds", Engine.POSTGRES);
+        ClusterReady green = assertInstanceOf(ClusterReady.class, answer(send(upgrade, new CloneCluster(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), blue, "gaveup-rds-green", CloneMethod.RDS_SNAPSHOT, null, null))));
+        emulator.faults().failTransition("ModifyDBInstance", "pg_upgrade: the old cluster has an unsupported object", 1);
+        StepFailed gaveUp = assertInstanceOf(StepFailed.class, answer(send(upgrade, new UpgradeEngine(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), green.getCluster(), "17.11", null))));
+        assertEquals(1, emulator.faults().failedTransitionsUsed("ModifyDBInstance"));
+        assertEquals(FailureReason.PRECONDITION_FAILED, gaveUp.getReason());
+        assertFalse(gaveUp.getRetryable());
+        assertTrue(gaveUp.getMessage().contains("RDS did not upgrade gaveup-rds-green to 17.11")
+                && gaveUp.getMessage().contains("available again at 16.15"), gaveUp.getMessage());
+        EngineUpgraded upgraded = assertInstanceOf(EngineUpgraded.class, answer(send(upgrade, new UpgradeEngine(upgrade,
+                UUID.randomUUID().toString(), 2, Instant.now(), green.getCluster(), "17.11", null))));
+        assertEquals("17.11", upgraded.getEngineVersion(), "asked again once the cause is gone, it upgrades");
+    }
 }

@@ -36,6 +36,8 @@ final class UpgradeEngineStep implements AwsStep {
     private final UpgradeEngine command;
     private final RdsOperations rds;
     private final StepContext context;
+    /** this run of the step asked RDS for the upgrade */
+    private boolean requested;
 
     UpgradeEngineStep(UpgradeEngine command, RdsOperations rds, StepContext context) {
         this.command = command;
@@ -68,6 +70,13 @@ final class UpgradeEngineStep implements AwsStep {
         if (green.pendingEngineVersion().filter(target::equals).isPresent() || !green.available()) {
             return Pass.waiting(id + " is " + green.status() + " (engine " + green.engineVersion() + " -> " + target + ")");
         }
+        if (requested) {
+            // asked, and back to available at the old version with nothing pending: RDS gave the upgrade up
+            throw new StepFailure(FailureReason.PRECONDITION_FAILED, false, "RDS did not upgrade " + id + " to " + target
+                    + ": it is available again at " + green.engineVersion() + " and no upgrade is pending. Read why in "
+                    + "its upgrade log (the pg_upgrade logs among its log files) and its RDS events, fix the cause on "
+                    + "Blue, then roll back and submit the plan again");
+        }
         if (green.engineMajor() > targetMajor) {
             throw new StepFailure(FailureReason.INVALID_REQUEST, false, id + " runs " + green.engineVersion()
                     + ", newer than the target " + target + ": a downgrade is impossible; fix the plan's target version");
@@ -87,6 +96,7 @@ final class UpgradeEngineStep implements AwsStep {
             }
         }
         rds.upgradeEngine(green, target, group, instanceGroup.orElse(null));
+        requested = true;
         return Pass.waiting("upgrade of " + id + " from " + green.engineVersion() + " to " + target + " requested, with "
                 + "parameter group " + group + instanceGroup.map(g -> " and instance parameter group " + g).orElse(""));
     }

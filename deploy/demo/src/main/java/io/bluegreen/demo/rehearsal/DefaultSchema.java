@@ -17,7 +17,7 @@ import java.util.Map;
  *          payments       bigserial primary key, foreign key to invoices
  *          exchange_rates composite primary key (text, date), upserted
  * </pre>
- * Partitioned tables and domains are left out: the local endpoint's engine upgrade does not carry them.
+ * A team's own schema (partitioned tables, domains, ...) comes with {@code --schema}.
  */
 public final class DefaultSchema {
 

@@ -57,6 +57,8 @@ public final class InjectedFaults {
     private final Map<String, Integer> used = new ConcurrentHashMap<>();
     private final Map<String, Deque<Duration>> slowTransitions = new ConcurrentHashMap<>();
     private final Map<String, Integer> slowed = new ConcurrentHashMap<>();
+    private final Map<String, Deque<String>> failedTransitions = new ConcurrentHashMap<>();
+    private final Map<String, Integer> failedUsed = new ConcurrentHashMap<>();
 
     /**
      * The next {@code times} successful calls of {@code action} leave the resource they touch in its transitional
@@ -97,6 +99,43 @@ public final class InjectedFaults {
             slowed.merge(action, 1, Integer::sum);
         }
         return Optional.ofNullable(duration);
+    }
+
+    /**
+     * The work the next {@code times} calls of {@code action} start (an engine upgrade, a restore, ...) fails, as a
+     * failed pg_upgrade does on AWS: the resource returns to {@code available} as it was.
+     */
+    public void failTransition(String action, String reason, int times) {
+        if (times < 1) {
+            throw new IllegalArgumentException("failTransition(" + action + ", " + times + "): give times of 1 or more");
+        }
+        Deque<String> queue = failedTransitions.computeIfAbsent(action, a -> new ArrayDeque<>());
+        synchronized (queue) {
+            for (int i = 0; i < times; i++) {
+                queue.addLast(reason);
+            }
+        }
+    }
+
+    /** How many calls of {@code action} have had their work failed by {@link #failTransition}. */
+    public int failedTransitionsUsed(String action) {
+        return failedUsed.getOrDefault(action, 0);
+    }
+
+    /** The reason the current call of {@code action} must fail its work, if a failed transition is pending; used up. */
+    Optional<String> nextFailedTransition(String action) {
+        Deque<String> queue = failedTransitions.get(action);
+        if (queue == null) {
+            return Optional.empty();
+        }
+        String reason;
+        synchronized (queue) {
+            reason = queue.pollFirst();
+        }
+        if (reason != null) {
+            failedUsed.merge(action, 1, Integer::sum);
+        }
+        return Optional.ofNullable(reason);
     }
 
     /** The next {@code times} calls of {@code action} meet {@code fault}. */

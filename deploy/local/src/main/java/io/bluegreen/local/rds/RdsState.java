@@ -88,8 +88,12 @@ final class RdsState {
         long began = System.nanoTime();
         Duration least = faults.nextSlowTransition(currentAction).filter(slow -> slow.compareTo(transitionDelay) > 0)
                 .orElse(transitionDelay);
+        Optional<String> injectedFailure = faults.nextFailedTransition(currentAction);
         workers.execute(() -> {
             try {
+                if (injectedFailure.isPresent()) {
+                    throw new IllegalStateException(injectedFailure.get() + " (injected)");
+                }
                 work.run();
                 long remaining = least.toNanos() - (System.nanoTime() - began);
                 if (remaining > 0) {

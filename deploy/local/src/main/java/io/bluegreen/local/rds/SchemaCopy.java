@@ -601,7 +601,7 @@ final class SchemaCopy {
                     statements.add("ALTER TABLE ONLY " + name + " ALTER COLUMN " + column[0] + " SET (" + column[15] + ")");
                 }
                 if (!column[4].isEmpty()) {
-                    post.add(identity(s, name, column));
+                    post.add(identity(s, name, column, "p".equals(table[2])));
                 }
             }
             StringBuilder create = new StringBuilder("CREATE ").append("u".equals(table[3]) ? "UNLOGGED " : "")
@@ -656,11 +656,13 @@ final class SchemaCopy {
         return definition.toString();
     }
 
-    private static Step identity(Statement s, String table, String[] column) throws SQLException {
+    /** A partitioned table's identity is added to it and its partitions (17 refuses it on the parent alone). */
+    private static Step identity(Statement s, String table, String[] column, boolean partitioned) throws SQLException {
         String[] sequence = rows(s, "SELECT format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement,"
                 + " q.seqmin, q.seqmax, q.seqcache, q.seqcycle, q.seqrelid::regclass::text FROM pg_sequence q WHERE q.seqrelid = "
                 + "pg_get_serial_sequence(" + literal(table) + ", " + literal(column[7]) + ")::regclass").get(0);
-        return new Step("identity column " + table + "." + column[0], "ALTER TABLE ONLY " + table + " ALTER COLUMN " + column[0]
+        return new Step("identity column " + table + "." + column[0], "ALTER TABLE " + (partitioned ? "" : "ONLY ") + table
+                + " ALTER COLUMN " + column[0]
                 + " ADD GENERATED " + ("a".equals(column[4]) ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY (SEQUENCE NAME "
                 + sequence[7] + sequenceOptions(sequence, 1) + ")");
     }

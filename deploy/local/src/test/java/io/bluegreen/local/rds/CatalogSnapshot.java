@@ -80,7 +80,9 @@ final class CatalogSnapshot {
                         + userRel + " AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'c', 'f')",
                 "SELECT 'column ' || c.oid::regclass || '.' || quote_ident(a.attname), ROW("
                         + " row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum), format_type(a.atttypid, a.atttypmod),"
-                        + " a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, " + collation("a.attcollation") + ","
+                        // 17 gives a partitioned table's partitions its identity (one sequence); 16 keeps it on the parent
+                        + " a.attnotnull, pg_get_expr(d.adbin, d.adrelid), CASE WHEN c.relispartition THEN '' ELSE a.attidentity END,"
+                        + " a.attgenerated, " + collation("a.attcollation") + ","
                         + " a.attislocal, a.attinhcount, " + acl("a.attacl") + ", a.attstorage, a.attcompression,"
                         + " CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END, a.attoptions)::text"
                         + " FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
