@@ -7,6 +7,8 @@ import io.bluegreen.runtime.kafka.TopicInstaller;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.command.aws.CloneCluster;
 import io.bluegreen.schemas.command.aws.DeleteCluster;
+import io.bluegreen.schemas.command.aws.DeleteUpgradeSnapshots;
+import io.bluegreen.schemas.command.aws.RetireOldBlue;
 import io.bluegreen.schemas.command.aws.EnableLogicalReplication;
 import io.bluegreen.schemas.command.aws.ReadSnapshotLsnFromLog;
 import io.bluegreen.schemas.command.aws.SwapEndpoints;
@@ -18,6 +20,7 @@ import io.bluegreen.schemas.common.FailureReason;
 import io.bluegreen.schemas.result.ClusterReady;
 import io.bluegreen.schemas.result.EndpointsSwapped;
 import io.bluegreen.schemas.result.EngineUpgraded;
+import io.bluegreen.schemas.result.OldBlueRetired;
 import io.bluegreen.schemas.result.SnapshotLsnCaptured;
 import io.bluegreen.schemas.result.StepFailed;
 import io.bluegreen.schemas.result.StepInProgress;
@@ -611,5 +614,99 @@ class AwsAgentIT {
         EngineUpgraded upgraded = assertInstanceOf(EngineUpgraded.class, answer(send(upgrade, new UpgradeEngine(upgrade,
                 UUID.randomUUID().toString(), 2, Instant.now(), green.getCluster(), "17.11", null))));
         assertEquals("17.11", upgraded.getEngineVersion(), "asked again once the cause is gone, it upgrades");
+    }
+
+    /**
+     * After a switchover with the rename repoint: the swap reads old Blue's endpoint back; the upgrade's seed snapshot is
+     * deleted (a snapshot of the user's own is kept); old Blue with the user's deletion protection on is refused, then,
+     * once the user turned it off, deleted with an available final snapshot. Each command asked again does nothing twice.
+     */
+    @Test
+    void afterTheSwitchoverTheSeedIsDeletedAndOldBlueRetiredWithAFinalSnapshotUnlessProtected() throws Exception {
+        String upgrade = "upg-retire";
+        rds.createDBInstance(r -> r.dbInstanceIdentifier("ledger-rds").engine("postgres").engineVersion("16.15")
+                .dbInstanceClass("db.t3.medium").allocatedStorage(20).masterUsername(MASTER).masterUserPassword(PASSWORD)
+                .deletionProtection(true));
+        awaitInstanceAvailable("ledger-rds");
+        ClusterRef blue = ref("ledger-rds", Engine.POSTGRES);
+        assertInstanceOf(StepSucceeded.class, answer(send(upgrade, enable(upgrade, blue))));
+        ClusterReady green = assertInstanceOf(ClusterReady.class, answer(send(upgrade, new CloneCluster(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), blue, "ledger-rds-green", CloneMethod.RDS_SNAPSHOT, null, null))));
+        assertEquals(List.of("ledger-rds-green-seed"), green.getSnapshots());
+        rds.createDBSnapshot(r -> r.dbInstanceIdentifier("ledger-rds").dbSnapshotIdentifier("ledger-rds-own"));
+        await().atMost(Duration.ofMinutes(2)).until(() -> rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier("ledger-rds-own"))
+                .dbSnapshots().get(0).status().equals("available"));
+
+        EndpointsSwapped swapped = assertInstanceOf(EndpointsSwapped.class, answer(send(upgrade, new SwapEndpoints(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), blue, green.getCluster(), true))));
+        DBInstance old = rds.describeDBInstances(r -> r.dbInstanceIdentifier("ledger-rds-old")).dbInstances().get(0);
+        assertEquals("ledger-rds-old", swapped.getOldBlueIdentifier());
+        assertEquals(old.endpoint().address(), swapped.getOldBlueHost(), "old Blue's endpoint as described after the rename");
+        assertEquals(old.endpoint().port(), swapped.getOldBluePort());
+        assertEquals("16", query(swapped.getOldBlueHost(), swapped.getOldBluePort(), "SHOW server_version_num").substring(0, 2),
+                "old Blue's endpoint reaches old Blue");
+
+        List<String> snapshots = List.of("ledger-rds-green-seed", "ledger-rds-own", "never-taken");
+        StepSucceeded cleaned = assertInstanceOf(StepSucceeded.class, answer(send(upgrade, new DeleteUpgradeSnapshots(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), green.getCluster(), snapshots))));
+        assertFalse(cleaned.getAlreadyDone());
+        assertEquals("ledger-rds-green-seed", cleaned.getDetails().get("deleted"));
+        assertEquals("ledger-rds-own", cleaned.getDetails().get("kept"), "not carrying the upgrade's tag: not ours");
+        List<String> left = rds.describeDBSnapshots().dbSnapshots().stream().map(s -> s.dbSnapshotIdentifier()).toList();
+        assertFalse(left.contains("ledger-rds-green-seed"), left.toString());
+        assertTrue(left.contains("ledger-rds-own"), left.toString());
+        StepSucceeded again = assertInstanceOf(StepSucceeded.class, answer(send(upgrade, new DeleteUpgradeSnapshots(upgrade,
+                UUID.randomUUID().toString(), 2, Instant.now(), green.getCluster(), snapshots))));
+        assertTrue(again.getAlreadyDone(), "what is gone counts as deleted");
+
+        ClusterRef oldBlue = ClusterRef.newBuilder(blue).setIdentifier("ledger-rds-old").setHost(swapped.getOldBlueHost())
+                .setPort(swapped.getOldBluePort()).build();
+        String finalSnapshot = "ledger-rds-old-final-upg-retire";
+        StepFailed protectedBlue = assertInstanceOf(StepFailed.class, answer(send(upgrade, new RetireOldBlue(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), oldBlue, finalSnapshot))));
+        assertEquals(FailureReason.PRECONDITION_FAILED, protectedBlue.getReason());
+        assertFalse(protectedBlue.getRetryable());
+        assertTrue(protectedBlue.getMessage().contains("has deletion protection on")
+                && protectedBlue.getMessage().contains("--no-deletion-protection"), protectedBlue.getMessage());
+        DBInstance kept = rds.describeDBInstances(r -> r.dbInstanceIdentifier("ledger-rds-old")).dbInstances().get(0);
+        assertTrue(kept.deletionProtection(), "the user's protection is never turned off by bluegreen");
+        assertEquals("available", kept.dbInstanceStatus());
+        StepFailed greenRefused = assertInstanceOf(StepFailed.class, answer(send(upgrade, new RetireOldBlue(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), blue, "ledger-rds-final-upg-retire"))));
+        assertTrue(greenRefused.getMessage().contains("it is Green, not old Blue"), greenRefused.getMessage());
+
+        rds.modifyDBInstance(r -> r.dbInstanceIdentifier("ledger-rds-old").deletionProtection(false).applyImmediately(true));
+        awaitInstanceAvailable("ledger-rds-old");
+        OldBlueRetired retired = assertInstanceOf(OldBlueRetired.class, answer(send(upgrade, new RetireOldBlue(upgrade,
+                UUID.randomUUID().toString(), 2, Instant.now(), oldBlue, finalSnapshot))));
+        assertEquals(finalSnapshot, retired.getFinalSnapshotIdentifier());
+        assertFalse(retired.getAlreadyDone());
+        assertTrue(rds.describeDBInstances().dbInstances().stream().noneMatch(i -> i.dbInstanceIdentifier().equals("ledger-rds-old")),
+                "old Blue is gone");
+        assertEquals("available", rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(finalSnapshot)).dbSnapshots().get(0)
+                .status());
+        assertEquals("ledger-rds-old", rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(finalSnapshot)).dbSnapshots()
+                .get(0).dbInstanceIdentifier());
+        OldBlueRetired twice = assertInstanceOf(OldBlueRetired.class, answer(send(upgrade, new RetireOldBlue(upgrade,
+                UUID.randomUUID().toString(), 3, Instant.now(), oldBlue, finalSnapshot))));
+        assertTrue(twice.getAlreadyDone(), "asked again: nothing is deleted twice");
+        assertEquals("available", rds.describeDBInstances(r -> r.dbInstanceIdentifier("ledger-rds")).dbInstances().get(0)
+                .dbInstanceStatus(), "Green, under Blue's name, is untouched");
+    }
+
+    /** Aurora: old Blue's instances go first, then the cluster with a final cluster snapshot. */
+    @Test
+    void oldAuroraBlueIsRetiredInstancesFirstThenTheClusterWithAFinalClusterSnapshot() {
+        String upgrade = "upg-retire-aurora";
+        createAuroraBlue("archive-aurora");
+        ClusterRef oldBlue = ref("archive-aurora", Engine.AURORA_POSTGRESQL);
+        String finalSnapshot = "archive-aurora-final-upg-retire-aurora";
+        OldBlueRetired retired = assertInstanceOf(OldBlueRetired.class, answer(send(upgrade, new RetireOldBlue(upgrade,
+                UUID.randomUUID().toString(), 1, Instant.now(), oldBlue, finalSnapshot))));
+        assertEquals(finalSnapshot, retired.getFinalSnapshotIdentifier());
+        assertTrue(rds.describeDBClusters().dbClusters().stream().noneMatch(c -> c.dbClusterIdentifier().equals("archive-aurora")));
+        assertTrue(rds.describeDBInstances().dbInstances().stream().noneMatch(i -> i.dbInstanceIdentifier().startsWith("archive-aurora")));
+        assertEquals("available", rds.describeDBClusterSnapshots(r -> r.dbClusterSnapshotIdentifier(finalSnapshot))
+                .dbClusterSnapshots().get(0).status());
     }
 }

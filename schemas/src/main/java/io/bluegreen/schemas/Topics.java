@@ -3,8 +3,10 @@ package io.bluegreen.schemas;
 import io.bluegreen.schemas.command.aws.CloneCluster;
 import io.bluegreen.schemas.command.aws.CreateCluster;
 import io.bluegreen.schemas.command.aws.DeleteCluster;
+import io.bluegreen.schemas.command.aws.DeleteUpgradeSnapshots;
 import io.bluegreen.schemas.command.aws.EnableLogicalReplication;
 import io.bluegreen.schemas.command.aws.ReadSnapshotLsnFromLog;
+import io.bluegreen.schemas.command.aws.RetireOldBlue;
 import io.bluegreen.schemas.command.aws.SwapEndpoints;
 import io.bluegreen.schemas.command.aws.UpgradeEngine;
 import io.bluegreen.schemas.command.pg.AdvanceOrigin;
@@ -56,6 +58,7 @@ import io.bluegreen.schemas.result.ClusterReady;
 import io.bluegreen.schemas.result.DataVerified;
 import io.bluegreen.schemas.result.EndpointsSwapped;
 import io.bluegreen.schemas.result.EngineUpgraded;
+import io.bluegreen.schemas.result.OldBlueRetired;
 import io.bluegreen.schemas.result.PreflightCompleted;
 import io.bluegreen.schemas.result.ReplicationDrained;
 import io.bluegreen.schemas.result.SequencesSynced;
@@ -107,7 +110,8 @@ public final class Topics {
     public static final TopicSpec AWS_COMMANDS_TOPIC = new TopicSpec(AWS_COMMANDS, Optional.of(Duration.ofDays(14)),
             "Commands for the aws-agent: RDS / Aurora control plane", List.of(
             EnableLogicalReplication.class, CloneCluster.class, CreateCluster.class, ReadSnapshotLsnFromLog.class,
-            UpgradeEngine.class, SwapEndpoints.class, DeleteCluster.class));
+            UpgradeEngine.class, SwapEndpoints.class, DeleteCluster.class, DeleteUpgradeSnapshots.class,
+            RetireOldBlue.class));
 
     /** What the agents did. */
     public static final TopicSpec RESULTS_TOPIC = new TopicSpec(RESULTS, Optional.of(Duration.ofDays(30)),
@@ -115,7 +119,8 @@ public final class Topics {
             StepSucceeded.class, StepFailed.class, StepInProgress.class, PreflightCompleted.class,
             SnapshotLsnCaptured.class, ClusterReady.class, EngineUpgraded.class, SlotAdvanced.class,
             SubscriptionCreated.class, WritesFenced.class, ReplicationDrained.class, SequencesSynced.class,
-            DataVerified.class, EndpointsSwapped.class, SwitchoverProven.class, SwitchoverAbandoned.class));
+            DataVerified.class, EndpointsSwapped.class, SwitchoverProven.class, SwitchoverAbandoned.class,
+            OldBlueRetired.class));
 
     /** Lag samples; alerting systems consume them directly. */
     public static final TopicSpec LAG_TOPIC = new TopicSpec(LAG, Optional.of(Duration.ofDays(7)),

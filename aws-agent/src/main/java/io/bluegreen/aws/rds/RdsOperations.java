@@ -123,6 +123,32 @@ public final class RdsOperations {
         }
     }
 
+    /** A snapshot's status and tags, as DescribeDB(Cluster)Snapshots answers them; empty when it does not exist. */
+    public Optional<SnapshotInfo> snapshot(String snapshotIdentifier, boolean clusterSnapshot) {
+        try {
+            if (clusterSnapshot) {
+                return rds.describeDBClusterSnapshots(r -> r.dbClusterSnapshotIdentifier(snapshotIdentifier))
+                        .dbClusterSnapshots().stream().findFirst()
+                        .map(s -> new SnapshotInfo(s.dbClusterSnapshotIdentifier(), s.status(), BlueSettings.tags(s.tagList())));
+            }
+            return rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(snapshotIdentifier)).dbSnapshots().stream().findFirst()
+                    .map(s -> new SnapshotInfo(s.dbSnapshotIdentifier(), s.status(), BlueSettings.tags(s.tagList())));
+        } catch (AwsServiceException e) {
+            if (AwsErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** A snapshot as a step decides on it. */
+    public record SnapshotInfo(String identifier, String status, Map<String, String> tags) {
+
+        public boolean available() {
+            return "available".equals(status);
+        }
+    }
+
     private DbResource toResource(DBCluster c) {
         Optional<DBClusterMember> writer = c.dbClusterMembers().stream().filter(DBClusterMember::isClusterWriter).findFirst();
         return new DbResource(c.dbClusterIdentifier(), true, c.status(), c.engine(), c.engineVersion(), c.endpoint(),
@@ -395,6 +421,18 @@ public final class RdsOperations {
 
     public void deleteCluster(String identifier) {
         rds.deleteDBCluster(r -> r.dbClusterIdentifier(identifier).skipFinalSnapshot(true));
+    }
+
+    /** Deletes an RDS instance, keeping its data in a final snapshot (its automated backups go with it). */
+    public void deleteInstanceWithFinalSnapshot(String identifier, String finalSnapshot) {
+        rds.deleteDBInstance(r -> r.dbInstanceIdentifier(identifier).skipFinalSnapshot(false)
+                .finalDBSnapshotIdentifier(finalSnapshot).deleteAutomatedBackups(true));
+    }
+
+    /** Deletes an Aurora cluster (its instances deleted before), keeping its data in a final cluster snapshot. */
+    public void deleteClusterWithFinalSnapshot(String identifier, String finalSnapshot) {
+        rds.deleteDBCluster(r -> r.dbClusterIdentifier(identifier).skipFinalSnapshot(false)
+                .finalDBSnapshotIdentifier(finalSnapshot));
     }
 
     /** Deletes a snapshot; one that does not exist counts as deleted. */

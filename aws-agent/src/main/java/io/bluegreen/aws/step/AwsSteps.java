@@ -10,8 +10,10 @@ import io.bluegreen.runtime.agent.StepContext;
 import io.bluegreen.runtime.agent.StepFailure;
 import io.bluegreen.schemas.command.aws.CloneCluster;
 import io.bluegreen.schemas.command.aws.DeleteCluster;
+import io.bluegreen.schemas.command.aws.DeleteUpgradeSnapshots;
 import io.bluegreen.schemas.command.aws.EnableLogicalReplication;
 import io.bluegreen.schemas.command.aws.ReadSnapshotLsnFromLog;
+import io.bluegreen.schemas.command.aws.RetireOldBlue;
 import io.bluegreen.schemas.command.aws.SwapEndpoints;
 import io.bluegreen.schemas.command.aws.UpgradeEngine;
 import io.bluegreen.schemas.common.ClusterRef;
@@ -62,6 +64,9 @@ public final class AwsSteps {
                         UpgradeEngineStep::new))
                 .on(SwapEndpoints.class, steps.reconciled(SwapEndpoints::getGreen, SwapEndpointsStep::new))
                 .on(DeleteCluster.class, steps.reconciled(DeleteCluster::getCluster, DeleteClusterStep::new))
+                .on(DeleteUpgradeSnapshots.class, steps.reconciled(DeleteUpgradeSnapshots::getCluster,
+                        DeleteUpgradeSnapshotsStep::new))
+                .on(RetireOldBlue.class, steps.reconciled(RetireOldBlue::getOldBlue, RetireOldBlueStep::new))
                 .build();
     }
 

@@ -15,7 +15,9 @@ import java.util.Optional;
 /**
  * Repoint. With {@code renameIdentifiers}, as AWS Blue/Green does: Blue becomes {@code <blue>-old}, then Green
  * takes Blue's identifier, so Blue's endpoint name now reaches Green. Without it, nothing is renamed. Either way
- * the result publishes the endpoint that now reaches Green, for service discovery. Each pass reads which renames
+ * the result publishes the endpoint that now reaches Green, for service discovery, and, after a rename, old Blue's
+ * identifier and endpoint as described then (on AWS an endpoint follows its identifier, so Blue's former endpoint
+ * reaches Green): the clean-up reaches old Blue there. Each pass reads which renames
  * already happened, so a restart in between finishes the swap instead of repeating it.
  */
 final class SwapEndpointsStep implements AwsStep {
@@ -73,17 +75,29 @@ final class SwapEndpointsStep implements AwsStep {
         }
         DbResource swapped = blue.orElseThrow(() -> new StepFailure(FailureReason.PRECONDITION_FAILED, false,
                 "Neither " + greenId + " nor " + blueId + " exists while " + oldId + " does: Green was deleted during the swap"));
-        return swapped.available() ? done(swapped, oldId) : Pass.waiting(blueId + " (Green) is " + swapped.status());
+        if (!swapped.available()) {
+            return Pass.waiting(blueId + " (Green) is " + swapped.status());
+        }
+        DbResource oldBlue = old.get();
+        if (!oldBlue.available() || oldBlue.host() == null) {
+            // on AWS the endpoint follows the identifier: old Blue's new one is known once its rename is done
+            return Pass.waiting(oldId + " (old Blue) is " + oldBlue.status() + "; its endpoint after the rename is read "
+                    + "once it is available");
+        }
+        return done(swapped, oldBlue);
     }
 
     private StepFailure missing(String id) {
         return AwsErrors.notFound(EngineVersions.isAurora(command.getGreen().getEngine()), id + " does not exist: cannot repoint");
     }
 
-    private Pass done(DbResource green, String oldBlue) {
+    /** The endpoint that reaches Green, and old Blue's identifier and endpoint after a rename (null without one). */
+    private Pass done(DbResource green, DbResource oldBlue) {
         return new Pass.Done(EndpointsSwapped.newBuilder().setUpgradeId(context.upgradeId())
                 .setCausationId(context.commandId()).setStep(context.step()).setAttempt(context.attempt())
                 .setOccurredAt(context.now()).setWriterHost(green.host()).setWriterPort(green.port() == null ? 0 : green.port())
-                .setIdentifier(green.identifier()).setOldBlueIdentifier(oldBlue).build());
+                .setIdentifier(green.identifier()).setOldBlueIdentifier(oldBlue == null ? null : oldBlue.identifier())
+                .setOldBlueHost(oldBlue == null ? null : oldBlue.host()).setOldBluePort(oldBlue == null ? null : oldBlue.port())
+                .build());
     }
 }

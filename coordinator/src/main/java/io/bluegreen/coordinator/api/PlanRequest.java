@@ -35,7 +35,8 @@ public record PlanRequest(@Nullable String upgradeId, @Nullable Blue blue, @Null
                           @Nullable String replicationCredentialsRef, @Nullable Long sequenceMargin,
                           @Nullable String verifyMode, @Nullable Long switchoverTimeoutMs,
                           @Nullable Integer switchoverAttempts, @Nullable Boolean verifyBeforeRepoint,
-                          @Nullable Long maxTransactionAgeMs, @Nullable Boolean allowBlueReboot) {
+                          @Nullable Long maxTransactionAgeMs, @Nullable Boolean allowBlueReboot,
+                          @Nullable Long oldBlueRetentionMs) {
 
     /** Blue: an AWS identifier and region, and/or an endpoint; credentials by reference only. */
     @Serdeable
@@ -85,6 +86,7 @@ public record PlanRequest(@Nullable String upgradeId, @Nullable Blue blue, @Null
                 .setVerifyBeforeRepoint(verifyBeforeRepoint != null && verifyBeforeRepoint)
                 .setMaxTransactionAgeMs(maxTransactionAgeMs == null ? 0 : maxTransactionAgeMs)
                 .setAllowBlueReboot(allowBlueReboot != null && allowBlueReboot)
+                .setOldBlueRetentionMs(oldBlueRetentionMs == null ? 0 : oldBlueRetentionMs)
                 .setGreenCredentialsRef(greenCredentialsRef).setReplicationCredentialsRef(replicationCredentialsRef)
                 .setSequenceMargin(sequenceMargin == null ? 0 : sequenceMargin)
                 .setVerifyMode(verify).build();

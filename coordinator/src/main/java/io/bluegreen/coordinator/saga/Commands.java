@@ -2,8 +2,10 @@ package io.bluegreen.coordinator.saga;
 
 import io.bluegreen.schemas.command.aws.CloneCluster;
 import io.bluegreen.schemas.command.aws.DeleteCluster;
+import io.bluegreen.schemas.command.aws.DeleteUpgradeSnapshots;
 import io.bluegreen.schemas.command.aws.EnableLogicalReplication;
 import io.bluegreen.schemas.command.aws.ReadSnapshotLsnFromLog;
+import io.bluegreen.schemas.command.aws.RetireOldBlue;
 import io.bluegreen.schemas.command.aws.SwapEndpoints;
 import io.bluegreen.schemas.command.aws.UpgradeEngine;
 import io.bluegreen.schemas.command.pg.AdvanceOrigin;
@@ -73,14 +75,21 @@ public final class Commands {
         return plan.getBlue().getIdentifier() + "-green-" + suffix;
     }
 
-    /** Green as far as it is known: identifier always; endpoint once a step reported it. */
+    /**
+     * Green as far as it is known: identifier always; endpoint once a step reported it. After a rename repoint Green
+     * has Blue's identifier and is reached at the writer endpoint the swap reported (its former endpoint went with its
+     * former identifier).
+     */
     public static ClusterRef green(UpgradeState state) {
         UpgradePlan plan = state.plan();
-        UpgradeValues.Green reported = state.values().green();
+        UpgradeValues values = state.values();
+        UpgradeValues.Green reported = values.green();
+        boolean renamed = values.oldBlue().isPresent() && values.writer().isPresent();
         ClusterRef.Builder green = ClusterRef.newBuilder(plan.getBlue())
-                .setIdentifier(reported.identifier().orElse(greenIdentifier(state.upgradeId(), plan)))
-                .setHost(reported.host().orElse(null))
-                .setPort(reported.port().orElse(null));
+                .setIdentifier(renamed ? plan.getBlue().getIdentifier()
+                        : reported.identifier().orElse(greenIdentifier(state.upgradeId(), plan)))
+                .setHost(renamed ? values.writer().get().host() : reported.host().orElse(null))
+                .setPort(renamed ? Integer.valueOf(values.writer().get().port()) : reported.port().orElse(null));
         if (plan.getGreenCredentialsRef() != null) {
             green.setCredentialsRef(plan.getGreenCredentialsRef());
         }
@@ -88,7 +97,22 @@ public final class Commands {
     }
 
     static DatabaseTarget blue(UpgradeState state, String database) {
-        return new DatabaseTarget(state.plan().getBlue(), database, Role.BLUE);
+        return new DatabaseTarget(currentBlue(state), database, Role.BLUE);
+    }
+
+    /**
+     * Blue where it is now: the plan's Blue until a rename repoint; then old Blue under its new identifier
+     * ({@code <blue>-old}) at the endpoint the swap read back, since on AWS Blue's former endpoint reaches Green. A
+     * history recorded before the swap reported that endpoint keeps the plan's (right on the local endpoint, where an
+     * endpoint stays with its server).
+     */
+    public static ClusterRef currentBlue(UpgradeState state) {
+        ClusterRef blue = state.plan().getBlue();
+        return state.values().oldBlue().map(old -> {
+            ClusterRef.Builder renamed = ClusterRef.newBuilder(blue).setIdentifier(old.identifier());
+            old.endpoint().ifPresent(e -> renamed.setHost(e.host()).setPort(e.port()));
+            return renamed.build();
+        }).orElse(blue);
     }
 
     static DatabaseTarget greenDb(UpgradeState state, String database) {
@@ -143,6 +167,10 @@ public final class Commands {
             // dispatched for the rename repoint only (the event repoint publishes Green's endpoint itself)
             case SWAP_ENDPOINTS -> new SwapEndpoints(id, commandId, attempt, now, plan.getBlue(), green(state), true);
             case DELETE_CLUSTER -> new DeleteCluster(id, commandId, attempt, now, green(state), snapshotsToDelete(state));
+            case DELETE_UPGRADE_SNAPSHOTS -> new DeleteUpgradeSnapshots(id, commandId, attempt, now, green(state),
+                    snapshotsToDelete(state));
+            case RETIRE_OLD_BLUE -> new RetireOldBlue(id, commandId, attempt, now, currentBlue(state),
+                    finalSnapshotIdentifier(currentBlue(state).getIdentifier(), id));
         };
         return new Outbound(step.topic(), command);
     }
@@ -158,7 +186,21 @@ public final class Commands {
         if (!reported.isEmpty() || !cloned || state.plan().getBlue().getEngine() == Engine.AURORA_POSTGRESQL) {
             return reported;
         }
-        return List.of(green(state).getIdentifier() + "-seed");
+        return List.of(state.values().green().identifier().orElse(greenIdentifier(state.upgradeId(), state.plan())) + "-seed");
+    }
+
+    /**
+     * The final snapshot old Blue is deleted with: {@code <oldblue>-final-<upgrade>}, within AWS's rules for a snapshot
+     * identifier (letters, digits and single hyphens, a letter first, no hyphen last, at most 255 characters).
+     */
+    public static String finalSnapshotIdentifier(String oldBlue, String upgradeId) {
+        String name = (oldBlue + "-final-" + upgradeId).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-")
+                .replaceAll("-{2,}", "-");
+        if (!Character.isLetter(name.charAt(0))) {
+            name = "s" + name;
+        }
+        name = name.substring(0, Math.min(255, name.length()));
+        return name.replaceAll("-+$", "");
     }
 
     static VerifyMode verifyMode(UpgradePlan plan) {

@@ -5,6 +5,7 @@ import io.bluegreen.schemas.result.ClusterReady;
 import io.bluegreen.schemas.result.DataVerified;
 import io.bluegreen.schemas.result.EndpointsSwapped;
 import io.bluegreen.schemas.result.EngineUpgraded;
+import io.bluegreen.schemas.result.OldBlueRetired;
 import io.bluegreen.schemas.result.PreflightCompleted;
 import io.bluegreen.schemas.result.ReplicationDrained;
 import io.bluegreen.schemas.result.SequencesSynced;
@@ -39,6 +40,9 @@ public final class Details {
     private static final String SNAPSHOT_LSN_METHOD = "snapshotLsnMethod";
     private static final String WRITER_HOST = "writerHost";
     private static final String WRITER_PORT = "writerPort";
+    private static final String OLD_BLUE_IDENTIFIER = "oldBlueIdentifier";
+    private static final String OLD_BLUE_HOST = "oldBlueHost";
+    private static final String OLD_BLUE_PORT = "oldBluePort";
     private static final String FENCED_AT = "fencedAt";
     private static final String PROVEN_AT = "provenAt";
     private static final String SLOT_LSN = "toLsn";
@@ -129,7 +133,17 @@ public final class Details {
             d.put(WRITER_HOST, r.getWriterHost());
             d.put(WRITER_PORT, Integer.toString(r.getWriterPort()));
             d.put("identifier", r.getIdentifier());
-            summary = "writer endpoint " + r.getWriterHost() + ":" + r.getWriterPort() + " reaches Green";
+            putIfPresent(d, OLD_BLUE_IDENTIFIER, r.getOldBlueIdentifier());
+            putIfPresent(d, OLD_BLUE_HOST, r.getOldBlueHost());
+            putIfPresent(d, OLD_BLUE_PORT, r.getOldBluePort());
+            summary = "writer endpoint " + r.getWriterHost() + ":" + r.getWriterPort() + " reaches Green"
+                    + (r.getOldBlueIdentifier() == null ? "" : "; old Blue is " + r.getOldBlueIdentifier()
+                    + (r.getOldBlueHost() == null ? "" : " at " + r.getOldBlueHost() + ":" + r.getOldBluePort()));
+        } else if (result instanceof OldBlueRetired r) {
+            d.put("identifier", r.getIdentifier());
+            d.put("finalSnapshot", r.getFinalSnapshotIdentifier());
+            summary = "old Blue " + r.getIdentifier() + " is deleted; its final snapshot " + r.getFinalSnapshotIdentifier()
+                    + " is available" + (r.getAlreadyDone() ? " (already done)" : "");
         } else if (result instanceof StepSucceeded r) {
             d.putAll(r.getDetails());
             summary = r.getSummary() + (r.getAlreadyDone() ? " (already done)" : "");
@@ -185,6 +199,12 @@ public final class Details {
                 if (details.containsKey(WRITER_HOST)) {
                     v = v.withWriter(new UpgradeValues.Endpoint(details.get(WRITER_HOST),
                             Integer.parseInt(details.get(WRITER_PORT))));
+                }
+                if (details.containsKey(OLD_BLUE_IDENTIFIER)) {
+                    Optional<UpgradeValues.Endpoint> endpoint = details.containsKey(OLD_BLUE_HOST) && details.containsKey(OLD_BLUE_PORT)
+                            ? Optional.of(new UpgradeValues.Endpoint(details.get(OLD_BLUE_HOST),
+                            Integer.parseInt(details.get(OLD_BLUE_PORT)))) : Optional.empty();
+                    v = v.withOldBlue(new UpgradeValues.OldBlue(details.get(OLD_BLUE_IDENTIFIER), endpoint));
                 }
             }
             default -> {

@@ -21,12 +21,14 @@ import static io.bluegreen.coordinator.saga.Step.CLONE_CLUSTER;
 import static io.bluegreen.coordinator.saga.Step.CREATE_PUBLICATION;
 import static io.bluegreen.coordinator.saga.Step.CREATE_SLOT;
 import static io.bluegreen.coordinator.saga.Step.CREATE_SUBSCRIPTION;
+import static io.bluegreen.coordinator.saga.Step.DELETE_UPGRADE_SNAPSHOTS;
 import static io.bluegreen.coordinator.saga.Step.DROP_CLONED_REPLICATION_OBJECTS;
 import static io.bluegreen.coordinator.saga.Step.DROP_PUBLICATION_AND_SLOT;
 import static io.bluegreen.coordinator.saga.Step.DROP_SUBSCRIPTION;
 import static io.bluegreen.coordinator.saga.Step.ENABLE_LOGICAL_REPLICATION;
 import static io.bluegreen.coordinator.saga.Step.READ_SNAPSHOT_LSN;
 import static io.bluegreen.coordinator.saga.Step.READ_SNAPSHOT_LSN_FROM_LOG;
+import static io.bluegreen.coordinator.saga.Step.RETIRE_OLD_BLUE;
 import static io.bluegreen.coordinator.saga.Step.RUN_PREFLIGHT;
 import static io.bluegreen.coordinator.saga.Step.RUN_SWITCHOVER;
 import static io.bluegreen.coordinator.saga.Step.SWAP_ENDPOINTS;
@@ -54,7 +56,10 @@ import static io.bluegreen.coordinator.saga.Step.VERIFY_DATA;
  *                         switchoverTimeout; SwapEndpoints (rename repoint only)
  * CLEANING_UP             entered with WriterEndpointChanged (the event repoint); VerifyData (each db, Green at
  *                         the drain point against the fenced Blue, unless verified before repoint);
- *                         DropSubscription; DropPublicationAndSlot (each db)
+ *                         DropSubscription; DropPublicationAndSlot (each db, on old Blue where it is now);
+ *                         DeleteUpgradeSnapshots (the RDS seed snapshot)
+ * RETIRING_BLUE           only with the plan's oldBlueRetentionMs &gt; 0: waits that long from its start, then
+ *                         RetireOldBlue (old Blue deleted with a final snapshot)
  * COMPLETED
  * </pre>
  * The write-unavailable window runs from the fence (inside RunSwitchover) to WriterEndpointChanged. A refused
@@ -90,8 +95,9 @@ public final class PhasePlan {
                     ? List.of(ANALYZE_DATABASE, RUN_SWITCHOVER, SWAP_ENDPOINTS)
                     : List.of(ANALYZE_DATABASE, RUN_SWITCHOVER)),
             row(UpgradePhase.CLEANING_UP, ALWAYS, plan -> plan.getVerifyBeforeRepoint()
-                    ? List.of(DROP_SUBSCRIPTION, DROP_PUBLICATION_AND_SLOT)
-                    : List.of(VERIFY_DATA, DROP_SUBSCRIPTION, DROP_PUBLICATION_AND_SLOT)),
+                    ? List.of(DROP_SUBSCRIPTION, DROP_PUBLICATION_AND_SLOT, DELETE_UPGRADE_SNAPSHOTS)
+                    : List.of(VERIFY_DATA, DROP_SUBSCRIPTION, DROP_PUBLICATION_AND_SLOT, DELETE_UPGRADE_SNAPSHOTS)),
+            row(UpgradePhase.RETIRING_BLUE, PhasePlan::retiresBlue, plan -> List.of(RETIRE_OLD_BLUE)),
             row(UpgradePhase.COMPLETED, ALWAYS, plan -> List.of()));
 
     private PhasePlan() {
@@ -107,6 +113,11 @@ public final class PhasePlan {
      */
     public static boolean runs(UpgradePlan plan) {
         return plan.getStrategy() != Strategy.LOGICAL_COPY;
+    }
+
+    /** Whether old Blue is deleted after the plan's retention (absent or 0 keeps it). */
+    public static boolean retiresBlue(UpgradePlan plan) {
+        return plan.getOldBlueRetentionMs() > 0;
     }
 
     private static boolean origin(UpgradePlan plan) {

@@ -34,6 +34,7 @@ public final class PlanCheck {
     static final long MAX_LAG_THRESHOLD_BYTES = 64L << 30;
     static final long MAX_HOLD_MS = Duration.ofHours(24).toMillis();
     static final long MAX_SEQUENCE_MARGIN = 1_000_000_000L;
+    static final long MAX_OLD_BLUE_RETENTION_MS = Duration.ofDays(90).toMillis();
 
     private PlanCheck() {
     }
@@ -84,6 +85,14 @@ public final class PlanCheck {
         if (plan.getSequenceMargin() < 0 || plan.getSequenceMargin() > MAX_SEQUENCE_MARGIN) {
             problems.add(new FieldProblem("sequenceMargin", plan.getSequenceMargin() + " is outside 0 .. "
                     + MAX_SEQUENCE_MARGIN + ": how far ahead of Blue Green's sequences are set"));
+        }
+        if (plan.getOldBlueRetentionMs() < 0 || plan.getOldBlueRetentionMs() > MAX_OLD_BLUE_RETENTION_MS) {
+            problems.add(new FieldProblem("oldBlueRetentionMs", plan.getOldBlueRetentionMs() + " is outside 0 .. "
+                    + MAX_OLD_BLUE_RETENTION_MS + " (90 days): how long old Blue is kept after the clean-up before it is "
+                    + "deleted with a final snapshot; 0 (the default) keeps it"));
+        } else if (plan.getOldBlueRetentionMs() > 0 && blank(blue.getIdentifier())) {
+            problems.add(new FieldProblem("oldBlueRetentionMs", "deleting old Blue needs its RDS identifier: give "
+                    + "blue.identifier, or leave oldBlueRetentionMs at 0 to keep old Blue"));
         }
         SwitchoverPlan.problems(plan).forEach(problems::add);
         return problems;

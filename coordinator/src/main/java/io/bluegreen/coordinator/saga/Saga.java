@@ -73,6 +73,10 @@ import java.util.function.Supplier;
  * proof by then aborts it, without a re-send: {@code SwitchoverAborted}, Blue unfenced, back to REPLICATING, or
  * FAILED once the plan's attempts are used up.
  *
+ * <p>After the clean-up, a plan with {@code oldBlueRetentionMs} &gt; 0 waits that long in RETIRING_BLUE (from its
+ * {@code PhaseEntered}, so a coordinator that replays the events keeps the moment; {@link UpgradeState#nextDeadline()}
+ * is then), and deletes old Blue with a final snapshot ({@code RetireOldBlue}); without it old Blue is kept.
+ *
  * <p>A rollback undoes every step that was dispatched, answered or not, newest first ({@link Step#undo()}); it is
  * recorded at once, and its undo commands go out once the commands still in flight have answered or timed out. A
  * switchover still in flight when the rollback was asked never repoints: its proof counts as an abort, and the
@@ -234,6 +238,9 @@ public final class Saga {
             }
             decision = decision.and(step);
             current = fold(current, step);
+        }
+        if (current.awaitingRetirement() && !now.isBefore(current.retireAt().get())) {
+            decision = decision.and(advance(current, now)); // old Blue's retention has passed
         }
         return decision;
     }
@@ -479,6 +486,9 @@ public final class Saga {
                 ? ". Green serves writes, so it cannot be rolled back: retry once the cause is fixed, or, when Green cannot be "
                 + "verified (its snapshot at the drain point is lost), compare the tables by hand and waive the verification "
                 + "(POST /upgrades/" + state.upgradeId() + "/waive-verification with a reason)"
+                : state.switchedOver() && state.phase() == UpgradePhase.RETIRING_BLUE
+                ? ". Green serves writes and old Blue is kept as it is (it cannot be rolled back any more): retry once the "
+                + "cause is fixed, or keep old Blue and leave this upgrade stopped here"
                 : ". Retry the upgrade once the cause is fixed, or roll it back";
         UpgradeFailed failed = new UpgradeFailed(state.upgradeId(), eventIds.get(), null, now, state.phase(), reason,
                 message + next, retryable);
@@ -521,6 +531,9 @@ public final class Saga {
             List<String> missing = missing(state, stage);
             if (missing.isEmpty()) {
                 continue;
+            }
+            if (stage == Step.RETIRE_OLD_BLUE && state.retireAt().filter(now::isBefore).isPresent()) {
+                return Decision.none(); // old Blue is kept until the plan's retention has passed: a tick carries on
             }
             Decision decision = Decision.none();
             for (String database : missing) {

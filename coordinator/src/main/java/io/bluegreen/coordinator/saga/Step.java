@@ -3,8 +3,10 @@ package io.bluegreen.coordinator.saga;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.command.aws.CloneCluster;
 import io.bluegreen.schemas.command.aws.DeleteCluster;
+import io.bluegreen.schemas.command.aws.DeleteUpgradeSnapshots;
 import io.bluegreen.schemas.command.aws.EnableLogicalReplication;
 import io.bluegreen.schemas.command.aws.ReadSnapshotLsnFromLog;
+import io.bluegreen.schemas.command.aws.RetireOldBlue;
 import io.bluegreen.schemas.command.aws.SwapEndpoints;
 import io.bluegreen.schemas.command.aws.UpgradeEngine;
 import io.bluegreen.schemas.command.pg.AdvanceOrigin;
@@ -73,6 +75,11 @@ public enum Step {
     DROP_SUBSCRIPTION("DropSubscription", DropSubscription.class, Scope.EACH_DATABASE, Duration.ofMinutes(2), null),
     DROP_PUBLICATION_AND_SLOT("DropPublicationAndSlot", DropPublicationAndSlot.class, Scope.EACH_DATABASE,
             Duration.ofMinutes(2), null),
+    /** After the switchover: the snapshots made for Green (the RDS seed), which the rollback no longer needs. */
+    DELETE_UPGRADE_SNAPSHOTS("DeleteUpgradeSnapshots", DeleteUpgradeSnapshots.class, Scope.ONCE, Duration.ofMinutes(10),
+            null),
+    /** After the plan's retention: old Blue deleted with a final snapshot (never undone: a rollback is refused by then). */
+    RETIRE_OLD_BLUE("RetireOldBlue", RetireOldBlue.class, Scope.ONCE, Duration.ofMinutes(30), null),
     /** The rollback's unfence: removes the guards as well. */
     UNFENCE_WRITES("UnfenceWrites", UnfenceWrites.class, Scope.EACH_DATABASE, Duration.ofMinutes(2), null),
     DELETE_CLUSTER("DeleteCluster", DeleteCluster.class, Scope.ONCE, Duration.ofMinutes(10), null);

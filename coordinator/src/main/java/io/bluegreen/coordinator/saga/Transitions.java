@@ -116,13 +116,15 @@ public final class Transitions {
 
     /** One plan of each shape the phase table distinguishes (only what selects the phases is set). */
     private static List<UpgradePlan> variants() {
-        return List.of(plan(Strategy.SNAPSHOT, SeedMethod.SLOT_ADVANCE), plan(Strategy.SNAPSHOT, SeedMethod.ORIGIN_ADVANCE));
+        return List.of(plan(Strategy.SNAPSHOT, SeedMethod.SLOT_ADVANCE, 0), plan(Strategy.SNAPSHOT, SeedMethod.ORIGIN_ADVANCE, 0),
+                plan(Strategy.SNAPSHOT, SeedMethod.SLOT_ADVANCE, 1));
     }
 
-    private static UpgradePlan plan(Strategy strategy, SeedMethod seed) {
+    private static UpgradePlan plan(Strategy strategy, SeedMethod seed, long oldBlueRetentionMs) {
         UpgradePlan plan = new UpgradePlan();
         plan.setStrategy(strategy);
         plan.setSeedMethod(seed);
+        plan.setOldBlueRetentionMs(oldBlueRetentionMs);
         return plan;
     }
 }

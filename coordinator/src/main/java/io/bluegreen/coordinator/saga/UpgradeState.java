@@ -46,12 +46,14 @@ import java.util.Set;
  * @param lastFailure       the message of the last failure, for humans
  * @param switchover        attempts, the current deadline, what the monitor last saw, a mismatch found after repoint
  * @param rollbackRequested a rollback was asked for: an in-flight switchover's proof no longer repoints
+ * @param retiringSince     when RETIRING_BLUE was first entered: old Blue is deleted the plan's retention later (a
+ *                          retry or a coordinator that replays the events keeps this moment)
  */
 public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phase, Map<String, Dispatch> pending,
                            Set<StepKey> completed, List<StepKey> attempted, Map<StepKey, Integer> attempts,
                            UpgradeValues values, Map<String, DatabaseState> databases, boolean switchoverApproved,
                            Optional<UpgradePhase> failedPhase, Optional<String> lastFailure, SwitchoverState switchover,
-                           boolean rollbackRequested) {
+                           boolean rollbackRequested, Optional<Instant> retiringSince) {
 
     public static UpgradeState fold(List<? extends SpecificRecord> events) {
         UpgradeState state = null;
@@ -68,7 +70,7 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
             requested.getPlan().getDatabases().forEach(db -> databases.put(db, DatabaseState.empty(db)));
             return new UpgradeState(requested.getUpgradeId(), requested.getPlan(), UpgradePhase.REQUESTED, Map.of(),
                     Set.of(), List.of(), Map.of(), UpgradeValues.NONE, Collections.unmodifiableMap(databases), false,
-                    Optional.empty(), Optional.empty(), SwitchoverState.NONE, false);
+                    Optional.empty(), Optional.empty(), SwitchoverState.NONE, false, Optional.empty());
         }
         if (state == null) {
             throw new IllegalStateException("An upgrade's history must begin with UpgradeRequested, not "
@@ -84,6 +86,9 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
                 next.resetCompleted();
             }
             next.phase = to;
+            if (to == UpgradePhase.RETIRING_BLUE && state.retiringSince.isEmpty()) {
+                next.retiringSince = Optional.of(entered.getOccurredAt());
+            }
             next.switchoverApproved = to != UpgradePhase.REPLICATING && state.switchoverApproved;
         } else if (event instanceof StepDispatched dispatched && Step.retired(dispatched.getStep())) {
             // a step of the removed logical-copy strategy, recorded before its removal: nothing waits for its answer
@@ -155,6 +160,21 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
         return attempts.getOrDefault(key, 0);
     }
 
+    /**
+     * When old Blue is due to be deleted: the plan's retention after RETIRING_BLUE was entered; empty before, or when
+     * the plan keeps old Blue.
+     */
+    public Optional<Instant> retireAt() {
+        return PhasePlan.retiresBlue(plan) ? retiringSince.map(since -> since.plusMillis(plan.getOldBlueRetentionMs()))
+                : Optional.empty();
+    }
+
+    /** In RETIRING_BLUE with nothing sent yet: waiting for the retention to pass. */
+    boolean awaitingRetirement() {
+        return phase == UpgradePhase.RETIRING_BLUE && pending.isEmpty()
+                && !completed.contains(new StepKey(Step.RETIRE_OLD_BLUE, null)) && retireAt().isPresent();
+    }
+
     /** Green has taken writes: the switchover was proven. */
     public boolean switchedOver() {
         return values.provenAt().isPresent();
@@ -181,8 +201,8 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
 
     /**
      * The earliest moment {@link Saga#onTick} could decide something: just after the earliest deadline of a pending
-     * command, or at once for a retired upgrade it stops ({@link #stoppable()}). Empty when nothing is pending (or the
-     * upgrade has ended): no tick is needed until another input.
+     * command, at once for a retired upgrade it stops ({@link #stoppable()}), or when old Blue's retention has passed
+     * in RETIRING_BLUE. Empty when nothing is pending (or the upgrade has ended): no tick is needed until another input.
      */
     public Optional<Instant> nextDeadline() {
         if (isTerminal()) {
@@ -190,6 +210,9 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
         }
         if (stoppable()) {
             return Optional.of(Instant.EPOCH);
+        }
+        if (awaitingRetirement()) {
+            return retireAt();
         }
         return pending.values().stream().map(Dispatch::deadline).min(Comparator.naturalOrder()).map(d -> d.plusMillis(1));
     }
@@ -216,6 +239,7 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
         private Optional<String> lastFailure;
         private SwitchoverState switchover;
         private boolean rollbackRequested;
+        private Optional<Instant> retiringSince;
 
         Next(UpgradeState s) {
             from = s;
@@ -226,6 +250,7 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
             lastFailure = s.lastFailure;
             switchover = s.switchover;
             rollbackRequested = s.rollbackRequested;
+            retiringSince = s.retiringSince;
         }
 
         Map<String, Dispatch> pending() {
@@ -278,7 +303,7 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
                     attempted == null ? from.attempted : Collections.unmodifiableList(attempted),
                     attempts == null ? from.attempts : Collections.unmodifiableMap(attempts), values,
                     databases == null ? from.databases : Collections.unmodifiableMap(databases), switchoverApproved,
-                    failedPhase, lastFailure, switchover, rollbackRequested);
+                    failedPhase, lastFailure, switchover, rollbackRequested, retiringSince);
         }
     }
 }

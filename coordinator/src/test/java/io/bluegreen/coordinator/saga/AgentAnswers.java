@@ -6,6 +6,7 @@ import io.bluegreen.schemas.command.aws.UpgradeEngine;
 import io.bluegreen.schemas.command.pg.AdvanceSlot;
 import io.bluegreen.schemas.command.pg.CreateSubscription;
 import io.bluegreen.schemas.command.pg.ReadSnapshotLsn;
+import io.bluegreen.schemas.command.aws.RetireOldBlue;
 import io.bluegreen.schemas.command.aws.SwapEndpoints;
 import io.bluegreen.schemas.command.pg.RunPreflight;
 import io.bluegreen.schemas.command.pg.RunSwitchover;
@@ -15,6 +16,7 @@ import io.bluegreen.schemas.common.FailureReason;
 import io.bluegreen.schemas.common.TableVerification;
 import io.bluegreen.schemas.result.DataVerified;
 import io.bluegreen.schemas.result.EndpointsSwapped;
+import io.bluegreen.schemas.result.OldBlueRetired;
 import io.bluegreen.schemas.result.SwitchoverProven;
 import io.bluegreen.schemas.common.ClusterRef;
 import io.bluegreen.schemas.common.SnapshotLsnMethod;
@@ -85,7 +87,13 @@ public final class AgentAnswers {
                     List.of(new TableVerification("public.orders", 10L, 10L, null, null, true)));
         }
         if (command instanceof SwapEndpoints) {
-            return new EndpointsSwapped(up, id, step, attempt, at, "orders.local", 5432, "orders", "orders-old");
+            // as on AWS: Blue's name (and endpoint) reaches Green; old Blue has an endpoint of its new name
+            return new EndpointsSwapped(up, id, step, attempt, at, "orders.local", 5432, "orders", "orders-old",
+                    "orders-old.local", 5433);
+        }
+        if (command instanceof RetireOldBlue retire) {
+            return new OldBlueRetired(up, id, step, attempt, at, retire.getOldBlue().getIdentifier(),
+                    retire.getFinalSnapshotIdentifier(), false);
         }
         return new StepSucceeded(up, id, step, attempt, at, step + " done", false, Map.of());
     }

@@ -7,6 +7,7 @@ import io.bluegreen.schemas.common.Strategy;
 import io.bluegreen.schemas.common.UpgradePlan;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -110,5 +111,18 @@ class PlanCheckTest {
         UpgradePlan.Builder rename = plan().setRepointMethod(RepointMethod.RENAME);
         blue(rename, b -> b.setIdentifier(null));
         assertTrue(problems(rename.build()).get("repoint").contains("'rename' swaps RDS identifiers"));
+    }
+
+    @Test
+    void oldBluesRetentionIsBoundedAndNeedsBluesIdentifier() {
+        assertEquals(Map.of(), problems(plan().setOldBlueRetentionMs(0).build()), "0 keeps old Blue");
+        assertEquals(Map.of(), problems(plan().setOldBlueRetentionMs(Duration.ofDays(90).toMillis()).build()));
+        assertTrue(problems(plan().setOldBlueRetentionMs(-1).build()).get("oldBlueRetentionMs").contains("is outside 0 .. "));
+        assertTrue(problems(plan().setOldBlueRetentionMs(Duration.ofDays(91).toMillis()).build()).get("oldBlueRetentionMs")
+                .contains("(90 days)"));
+        UpgradePlan.Builder hostOnly = plan().setOldBlueRetentionMs(60_000);
+        blue(hostOnly, b -> b.setIdentifier(null).setEngine(Engine.UNKNOWN));
+        assertTrue(String.valueOf(problems(hostOnly.build()).get("oldBlueRetentionMs")).contains("needs its RDS identifier"),
+                problems(hostOnly.build()).toString());
     }
 }

@@ -63,7 +63,14 @@ final class SagaDriver {
 
     /** One plan of each shape, the first holding every phase a test needs. */
     static List<UpgradePlan> variants() {
-        return List.of(plan(), plan(Strategy.SNAPSHOT, SeedMethod.ORIGIN_ADVANCE, SwitchoverMode.MANUAL));
+        return List.of(plan(), plan(Strategy.SNAPSHOT, SeedMethod.ORIGIN_ADVANCE, SwitchoverMode.MANUAL), retiring());
+    }
+
+    /** A plan that deletes old Blue an hour after the clean-up. */
+    static UpgradePlan retiring() {
+        UpgradePlan plan = plan();
+        plan.setOldBlueRetentionMs(Duration.ofHours(1).toMillis());
+        return plan;
     }
 
     /** Takes over a recorded history, as a coordinator that starts replays it. */
@@ -148,6 +155,11 @@ final class SagaDriver {
             }
             if (state.phase() == UpgradePhase.READY_FOR_SWITCHOVER) {
                 apply(saga.approve(state, "bob", Map.of(), now));
+                continue;
+            }
+            if (state.awaitingRetirement()) {
+                now = state.nextDeadline().orElseThrow();
+                apply(saga.onTick(state, now));
                 continue;
             }
             Outbound next = unanswered().stream().filter(o -> !hold.test(o.command())).findFirst()

@@ -3,6 +3,8 @@ package io.bluegreen.coordinator.saga;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.command.aws.CloneCluster;
 import io.bluegreen.schemas.command.aws.ReadSnapshotLsnFromLog;
+import io.bluegreen.schemas.command.aws.DeleteUpgradeSnapshots;
+import io.bluegreen.schemas.command.aws.RetireOldBlue;
 import io.bluegreen.schemas.command.aws.SwapEndpoints;
 import io.bluegreen.schemas.command.aws.UpgradeEngine;
 import io.bluegreen.schemas.command.pg.AdvanceSlot;
@@ -19,6 +21,9 @@ import io.bluegreen.schemas.event.WriterEndpointChanged;
 import io.bluegreen.schemas.monitor.AlertRaised;
 import io.bluegreen.schemas.result.SwitchoverAbandoned;
 import io.bluegreen.schemas.command.pg.VerifyData;
+import io.bluegreen.schemas.command.pg.DropPublicationAndSlot;
+import io.bluegreen.schemas.command.pg.DropSubscription;
+import io.bluegreen.schemas.result.EndpointsSwapped;
 import io.bluegreen.schemas.common.ClusterRef;
 import io.bluegreen.schemas.common.Engine;
 import io.bluegreen.schemas.common.FailureReason;
@@ -170,8 +175,12 @@ class SagaTest {
         List<String> switchover = stepsSent().subList(stepsSent().indexOf("AnalyzeDatabase"), stepsSent().size());
         assertEquals(List.of("AnalyzeDatabase", "AnalyzeDatabase", "RunSwitchover", "SwapEndpoints", "WriterEndpointChanged",
                 "VerifyData", "VerifyData", "DropSubscription", "DropSubscription", "DropPublicationAndSlot",
-                "DropPublicationAndSlot"), switchover,
+                "DropPublicationAndSlot", "DeleteUpgradeSnapshots"), switchover,
                 "one fenced program, then the repoint; verification and cleanup after it");
+        DeleteUpgradeSnapshots snapshots = (DeleteUpgradeSnapshots) sent.stream()
+                .filter(o -> o.command() instanceof DeleteUpgradeSnapshots).findFirst().orElseThrow().command();
+        assertEquals(List.of("snap-1"), snapshots.getSnapshots(), "the snapshots ClusterReady reported");
+        assertFalse(stepsSent().contains("RetireOldBlue"), "old Blue is kept unless the plan says otherwise");
         RunSwitchover run = (RunSwitchover) sent.stream().filter(o -> o.command() instanceof RunSwitchover).findFirst()
                 .orElseThrow().command();
         assertEquals(T0.plus(SwitchoverPlan.DEFAULT_TIMEOUT), run.getDeadline(), "dispatched after ANALYZE, at T0 here");
@@ -467,6 +476,123 @@ class SagaTest {
         SwapEndpoints swap = (SwapEndpoints) sent.stream().filter(o -> o.command() instanceof SwapEndpoints).findFirst()
                 .orElseThrow().command();
         assertTrue(swap.getRenameIdentifiers(), "the released boolean 'repoint' is not what decides any more");
+    }
+
+    /**
+     * After a rename repoint on AWS, Blue's former endpoint reaches Green: what the clean-up does on old Blue (its
+     * slots, which would retain WAL for ever, and its publications; the verification against the fenced Blue) goes to
+     * {@code <blue>-old} at the endpoint the swap read back, and what it does on Green goes to Blue's name.
+     */
+    @Test
+    void afterARenameTheCleanUpReachesOldBlueAtItsNewEndpointNotBluesFormerOne() {
+        apply(saga.start("upg-1", plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.AUTOMATIC), "alice", T0));
+        answerAll(SagaTest::success);
+        apply(saga.onLagHeld(state, Map.of(), T0));
+        answerAll(SagaTest::success);
+        assertEquals(UpgradePhase.COMPLETED, state.phase());
+        List<DropPublicationAndSlot> drops = sent.stream().filter(o -> o.command() instanceof DropPublicationAndSlot)
+                .map(o -> (DropPublicationAndSlot) o.command()).toList();
+        assertEquals(2, drops.size());
+        for (DropPublicationAndSlot drop : drops) {
+            assertEquals("orders-old", drop.getTarget().getCluster().getIdentifier());
+            assertEquals("orders-old.local", drop.getTarget().getCluster().getHost(), "not orders.local: that is Green now");
+            assertEquals(5433, drop.getTarget().getCluster().getPort());
+            assertEquals("orders-admin", drop.getTarget().getCluster().getCredentialsRef(), "Blue's login kept");
+        }
+        List<VerifyData> verifications = sent.stream().filter(o -> o.command() instanceof VerifyData)
+                .map(o -> (VerifyData) o.command()).toList();
+        assertEquals(2, verifications.size());
+        for (VerifyData verify : verifications) {
+            assertEquals("orders-old.local", verify.getSource().getCluster().getHost(), "the fenced old Blue");
+            assertEquals("orders.local", verify.getTarget().getCluster().getHost(), "Green under Blue's name");
+            assertEquals("orders", verify.getTarget().getCluster().getIdentifier());
+        }
+        sent.stream().filter(o -> o.command() instanceof DropSubscription).map(o -> (DropSubscription) o.command())
+                .forEach(drop -> assertEquals("orders.local", drop.getTarget().getCluster().getHost(),
+                        "Green's former endpoint went with its former name"));
+    }
+
+    @Test
+    void aHistoryWithoutOldBluesEndpointKeepsThePlansHostForTheRenamedBlue() {
+        apply(saga.start("upg-1", plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.AUTOMATIC), "alice", T0));
+        answerAll(SagaTest::success);
+        apply(saga.onLagHeld(state, Map.of(), T0));
+        // an agent from before old Blue's endpoint was reported
+        answerAll(command -> command instanceof SwapEndpoints ? EndpointsSwapped.newBuilder(
+                (EndpointsSwapped) success(command)).setOldBlueHost(null).setOldBluePort(null).build() : success(command));
+        assertEquals(UpgradePhase.COMPLETED, state.phase());
+        DropPublicationAndSlot drop = sent.stream().filter(o -> o.command() instanceof DropPublicationAndSlot)
+                .map(o -> (DropPublicationAndSlot) o.command()).findFirst().orElseThrow();
+        assertEquals("orders-old", drop.getTarget().getCluster().getIdentifier());
+        assertEquals("orders.local", drop.getTarget().getCluster().getHost());
+    }
+
+    /**
+     * With a retention, old Blue is deleted that long after the clean-up, counted from RETIRING_BLUE's PhaseEntered:
+     * nothing is sent before (a coordinator that replays the history waits for the same moment), then RetireOldBlue
+     * goes to old Blue's current identifier with a final snapshot, and the upgrade completes. No rollback by then.
+     */
+    @Test
+    void oldBlueIsRetiredAfterThePlansRetentionEvenAcrossARestart() {
+        UpgradePlan plan = plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.AUTOMATIC);
+        plan.setOldBlueRetentionMs(Duration.ofHours(2).toMillis());
+        apply(saga.start("upg-1", plan, "alice", T0));
+        answerAll(SagaTest::success);
+        apply(saga.onLagHeld(state, Map.of(), T0));
+        answerAll(SagaTest::success);
+        assertEquals(UpgradePhase.RETIRING_BLUE, state.phase());
+        assertEquals(List.of(UpgradePhase.CLEANING_UP, UpgradePhase.RETIRING_BLUE),
+                phases().subList(phases().size() - 2, phases().size()));
+        assertFalse(stepsSent().contains("RetireOldBlue"), "kept for the retention");
+        Instant due = T0.plus(Duration.ofHours(2));
+        assertEquals(java.util.Optional.of(due), state.nextDeadline());
+        assertTrue(saga.onTick(state, due.minusSeconds(1)).isEmpty(), "not before the retention has passed");
+        assertThrows(SagaRefusal.class, () -> saga.rollback(state, "changed my mind", "alice", T0.plusSeconds(60)));
+
+        state = UpgradeState.fold(List.copyOf(history)); // a coordinator that takes over replays the events
+        assertEquals(java.util.Optional.of(due), state.nextDeadline(), "the same moment after a restart");
+        apply(saga.onTick(state, due));
+        RetireOldBlue retire = (RetireOldBlue) sent.get(sent.size() - 1).command();
+        assertEquals("orders-old", retire.getOldBlue().getIdentifier(), "old Blue's identifier after the rename");
+        assertEquals("orders-old.local", retire.getOldBlue().getHost());
+        assertEquals("orders-old-final-upg-1", retire.getFinalSnapshotIdentifier());
+        assertTrue(saga.onTick(state, due.plusSeconds(1)).isEmpty(), "sent once");
+        answerAll(SagaTest::success);
+        assertEquals(UpgradePhase.COMPLETED, state.phase());
+        assertInstanceOf(UpgradeCompleted.class, history.get(history.size() - 1));
+    }
+
+    @Test
+    void aProtectedOldBlueStopsTheUpgradeInRetiringBlueAndARetryDeletesItOnceAllowed() {
+        UpgradePlan plan = plan(Engine.POSTGRES, SeedMethod.SLOT_ADVANCE, SwitchoverMode.AUTOMATIC);
+        plan.setRepoint(false);
+        plan.setOldBlueRetentionMs(1000);
+        apply(saga.start("upg-1", plan, "alice", T0));
+        answerAll(SagaTest::success);
+        apply(saga.onLagHeld(state, Map.of(), T0));
+        answerAll(SagaTest::success);
+        apply(saga.onTick(state, state.nextDeadline().orElseThrow()));
+        answerAll(command -> command instanceof RetireOldBlue ? AgentAnswers.failure(command,
+                FailureReason.PRECONDITION_FAILED, false, "orders has deletion protection on", T0) : success(command));
+        assertEquals(UpgradePhase.FAILED, state.phase());
+        assertEquals(UpgradePhase.RETIRING_BLUE, state.failedPhase().orElseThrow());
+        assertTrue(state.lastFailure().orElseThrow().contains("cannot be rolled back"), state.lastFailure().orElseThrow());
+        assertThrows(SagaRefusal.class, () -> saga.rollback(state, "undo", "alice", T0.plusSeconds(5)));
+        apply(saga.retry(state, "alice", T0.plusSeconds(10)));
+        RetireOldBlue retire = (RetireOldBlue) sent.get(sent.size() - 1).command();
+        assertEquals("orders", retire.getOldBlue().getIdentifier(), "Blue keeps its identifier with the event repoint");
+        assertEquals(2, retire.getAttempt());
+        answerAll(SagaTest::success);
+        assertEquals(UpgradePhase.COMPLETED, state.phase());
+    }
+
+    @Test
+    void aFinalSnapshotNameKeepsToAwsRules() {
+        assertEquals("orders-old-final-upg-1", Commands.finalSnapshotIdentifier("orders-old", "upg-1"));
+        assertEquals("orders-old-final-3f2a-9c", Commands.finalSnapshotIdentifier("orders-old", "3F2A_9C"));
+        assertEquals("s1db-final-x", Commands.finalSnapshotIdentifier("1db", "x"));
+        String longest = Commands.finalSnapshotIdentifier("a".repeat(63), "u-".repeat(200));
+        assertTrue(longest.length() <= 255 && !longest.endsWith("-") && !longest.contains("--"), longest);
     }
 
     @Test

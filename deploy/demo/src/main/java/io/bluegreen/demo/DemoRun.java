@@ -64,6 +64,8 @@ public final class DemoRun {
     static final String BLUE_GROUP = "demo-orders-pg16";
     static final String TARGET_VERSION = "17.11";
     private static final Duration GREEN_WRITE_WAIT = Duration.ofSeconds(30);
+    /** The plan's default {@code namePrefix}: the upgrade's publications and slots begin with it. */
+    private static final String REPLICATION_PREFIX = "blue_green";
     private static final Set<String> FINAL_PHASES = Set.of("COMPLETED", "FAILED", "ROLLED_BACK");
 
     /**
@@ -444,7 +446,15 @@ public final class DemoRun {
                 proof.mismatches.addAll(Comparison.tableMismatches(database, blueTables, greenTables));
                 proof.behind.addAll(Comparison.sequencesBehind(database, Catalogs.sequences(b), Catalogs.sequences(now)));
                 proof.behind.addAll(Comparison.columnsBehind(database, Catalogs.sequenceColumns(now)));
+                List<String> left = Catalogs.replicationObjects(b, REPLICATION_PREFIX);
+                if (!left.isEmpty()) {
+                    proof.failures.add("old Blue " + oldBlue + " still has " + String.join(", ", left) + " in " + database
+                            + " after the clean-up (a slot left there retains WAL for ever)");
+                }
             }
+        }
+        if (proof.failures.stream().noneMatch(f -> f.startsWith("old Blue "))) {
+            out.printf(Locale.ROOT, "  old Blue %s: no %s replication slot or publication left%n", oldBlue, REPLICATION_PREFIX);
         }
     }
 

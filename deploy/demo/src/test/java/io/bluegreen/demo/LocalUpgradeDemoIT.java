@@ -42,6 +42,8 @@ class LocalUpgradeDemoIT {
         assertTrue(report.greenVersion().startsWith("17."), report.greenVersion());
         assertTrue(report.proven(), String.join("\n", report.summary()));
         assertTrue(output.contains("REPLICATING") && output.contains("SWITCHING_OVER") && output.contains("lag "), output);
+        assertTrue(output.contains("no blue_green replication slot or publication left"),
+                "the clean-up after the rename dropped old Blue's slots and publications: " + output);
         assertFalse(output.contains(password), "no password printed");
         assertFalse(report.toJson().contains(password), "no password in the report");
     }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DBSnapshot;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -52,7 +53,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>the same, and the pg-agent killed (SIGKILL) with Blue fenced: the coordinator aborts at the deadline and
  *       a new pg-agent unfences Blue;</li>
  *   <li>a row only Green has: the switchover succeeds, the verification after repoint finds the difference,
- *       raises a critical alert and fails the step; a retry verifies again.</li>
+ *       raises a critical alert and fails the step; a retry verifies again;</li>
+ *   <li>the difference waived by a user: the clean-up deletes the seed snapshot, and after the plan's short retention
+ *       old Blue is deleted with a final snapshot; the upgrade completes.</li>
  * </ol>
  * Each abort ends with Blue writable by the application and the upgrade replicating.
  */
@@ -63,6 +66,7 @@ class SwitchoverSafetyIT {
     private static final String BLUE = "safety-orders";
     private static final String USER = "app_admin";
     private static final long TIMEOUT_MS = 5_000;
+    private static final long RETENTION_MS = 3_000;
 
     private final String password = LocalStack.generatedMasterPassword();
     private final List<Process> agents = new ArrayList<>();
@@ -100,6 +104,7 @@ class SwitchoverSafetyIT {
         plan.put("switchoverTimeoutMs", TIMEOUT_MS);
         plan.put("switchoverAttempts", 5);
         plan.put("verifyMode", "checksum");
+        plan.put("oldBlueRetentionMs", RETENTION_MS);
         Map<?, ?> created = http.toBlocking().retrieve(HttpRequest.POST("/upgrades", plan), Map.class);
         upgradeId = (String) created.get("upgradeId");
         awaitPhase("READY_FOR_SWITCHOVER", Duration.ofMinutes(4));
@@ -207,6 +212,36 @@ class SwitchoverSafetyIT {
             awaitEvent("DataVerificationRecorded", 2);
             awaitPhase("FAILED", Duration.ofMinutes(1));
         }
+    }
+
+    @Test
+    @Order(5)
+    void aWaivedVerificationCompletesTheCleanUpDeletesTheSeedAndRetiresOldBlueAfterTheRetention() {
+        List<String> seeds = stack.rds().describeDBSnapshots().dbSnapshots().stream().map(DBSnapshot::dbSnapshotIdentifier)
+                .filter(id -> id.startsWith(BLUE + "-green") && id.endsWith("-seed")).toList();
+        assertEquals(1, seeds.size(), "the RDS clone's seed snapshot: " + seeds);
+        http.toBlocking().exchange(HttpRequest.POST("/upgrades/" + upgradeId + "/waive-verification",
+                Map.of("reason", "the row only Green has was written there on purpose by this test")), Map.class);
+        awaitPhase("COMPLETED", Duration.ofMinutes(3));
+
+        List<String> phases = events().stream().filter(e -> "PhaseEntered".equals(e.get("event"))).map(SwitchoverSafetyIT::detail)
+                .toList();
+        assertTrue(phases.get(phases.size() - 2).contains("RETIRING_BLUE"), "kept for the retention first: " + phases);
+        List<String> snapshots = stack.rds().describeDBSnapshots().dbSnapshots().stream()
+                .map(DBSnapshot::dbSnapshotIdentifier).toList();
+        assertFalse(snapshots.contains(seeds.get(0)), "the seed snapshot is deleted after the switchover: " + snapshots);
+        assertTrue(stack.rds().describeDBInstances().dbInstances().stream()
+                .noneMatch(i -> i.dbInstanceIdentifier().equals(BLUE) && i.engineVersion().startsWith("16.")),
+                "old Blue (the event repoint keeps its identifier) is deleted");
+        String finalSnapshot = BLUE + "-final-" + upgradeId.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-")
+                .replaceAll("-{2,}", "-");
+        DBSnapshot kept = stack.rds().describeDBSnapshots(r -> r.dbSnapshotIdentifier(finalSnapshot)).dbSnapshots().get(0);
+        assertEquals("available", kept.status());
+        assertEquals(BLUE, kept.dbInstanceIdentifier());
+        List<String> retired = events().stream().filter(e -> "StepCompleted".equals(e.get("event")))
+                .map(SwitchoverSafetyIT::detail).filter(d -> d.contains("step=RetireOldBlue")).toList();
+        assertEquals(1, retired.size(), retired.toString());
+        assertTrue(retired.get(0).contains(finalSnapshot), "the answer names the final snapshot: " + retired);
     }
 
     private AlertRaised awaitAlert(KafkaConsumer<byte[], byte[]> alerts) {

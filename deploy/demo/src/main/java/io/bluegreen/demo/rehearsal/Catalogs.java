@@ -51,6 +51,27 @@ public final class Catalogs {
         return figures;
     }
 
+    /**
+     * The replication slots of the server and the publications of the session's database whose names begin with
+     * {@code prefix} (the plan's {@code namePrefix}), as {@code slot <name>} and {@code publication <name>}: what an
+     * upgrade's clean-up should have dropped from old Blue.
+     */
+    public static List<String> replicationObjects(Connection session, String prefix) throws SQLException {
+        List<String> left = new ArrayList<>();
+        try (PreparedStatement s = session.prepareStatement("SELECT 'slot ' || slot_name FROM pg_replication_slots"
+                + " WHERE starts_with(slot_name::text, ?) UNION ALL SELECT 'publication ' || pubname FROM pg_publication"
+                + " WHERE starts_with(pubname::text, ?) ORDER BY 1")) {
+            s.setString(1, prefix);
+            s.setString(2, prefix);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    left.add(rs.getString(1));
+                }
+            }
+        }
+        return left;
+    }
+
     /** Every sequence, {@code schema.sequence} -> its {@code last_value} (null: never used). */
     public static Map<String, Long> sequences(Connection session) throws SQLException {
         Map<String, Long> values = new LinkedHashMap<>();
