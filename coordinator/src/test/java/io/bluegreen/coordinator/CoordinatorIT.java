@@ -231,8 +231,10 @@ class CoordinatorIT {
         answer("invoices", run);
         answer("invoices", unfence);
         producer.flush();
-        await().atMost(Duration.ofSeconds(20)).until(() -> upgrade(id).get("waitingFor") == null
-                || ((List<?>) upgrade(id).get("waitingFor")).isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            Object waitingFor = upgrade(id).get("waitingFor"); // one read: the view may change between two
+            return waitingFor == null || ((List<?>) waitingFor).isEmpty();
+        });
         assertEquals("REPLICATING", upgrade(id).get("phase"));
         assertEquals(null, upgrade(id).get("writer"), "no endpoint was published");
     }
