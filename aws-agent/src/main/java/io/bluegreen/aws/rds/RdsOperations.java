@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The RDS / Aurora control plane as the steps see it: describe calls that answer empty for "not found", and
@@ -39,50 +40,34 @@ public final class RdsOperations {
 
     // ---------- describe ----------
 
-    public Optional<DbResource> cluster(String identifier) {
+    /** What a describe call answers, empty when AWS says the thing does not exist; other errors propagate. */
+    private static <T> Optional<T> unlessNotFound(Supplier<Optional<T>> describe) {
         try {
-            List<DBCluster> clusters = rds.describeDBClusters(r -> r.dbClusterIdentifier(identifier)).dbClusters();
-            return clusters.stream().findFirst().map(this::toResource);
+            return describe.get();
         } catch (AwsServiceException e) {
             if (AwsErrors.isNotFound(e)) {
                 return Optional.empty();
             }
             throw e;
         }
+    }
+
+    public Optional<DbResource> cluster(String identifier) {
+        return describeCluster(identifier).map(this::toResource);
     }
 
     public Optional<DbResource> instance(String identifier) {
-        try {
-            List<DBInstance> instances = rds.describeDBInstances(r -> r.dbInstanceIdentifier(identifier)).dbInstances();
-            return instances.stream().findFirst().map(RdsOperations::toResource);
-        } catch (AwsServiceException e) {
-            if (AwsErrors.isNotFound(e)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return describeInstance(identifier).map(RdsOperations::toResource);
     }
 
     private Optional<DBInstance> describeInstance(String identifier) {
-        try {
-            return rds.describeDBInstances(r -> r.dbInstanceIdentifier(identifier)).dbInstances().stream().findFirst();
-        } catch (AwsServiceException e) {
-            if (AwsErrors.isNotFound(e)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return unlessNotFound(() -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(identifier)).dbInstances()
+                .stream().findFirst());
     }
 
     private Optional<DBCluster> describeCluster(String identifier) {
-        try {
-            return rds.describeDBClusters(r -> r.dbClusterIdentifier(identifier)).dbClusters().stream().findFirst();
-        } catch (AwsServiceException e) {
-            if (AwsErrors.isNotFound(e)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return unlessNotFound(() -> rds.describeDBClusters(r -> r.dbClusterIdentifier(identifier)).dbClusters()
+                .stream().findFirst());
     }
 
     /** The settings of a cluster (Aurora, with its instances) or an instance (RDS) that a Green made from it takes. */
@@ -108,37 +93,17 @@ public final class RdsOperations {
     }
 
     public Optional<String> snapshotStatus(String snapshotIdentifier, boolean clusterSnapshot) {
-        try {
-            if (clusterSnapshot) {
-                return rds.describeDBClusterSnapshots(r -> r.dbClusterSnapshotIdentifier(snapshotIdentifier))
-                        .dbClusterSnapshots().stream().findFirst().map(s -> s.status());
-            }
-            return rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(snapshotIdentifier))
-                    .dbSnapshots().stream().findFirst().map(s -> s.status());
-        } catch (AwsServiceException e) {
-            if (AwsErrors.isNotFound(e)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return snapshot(snapshotIdentifier, clusterSnapshot).map(SnapshotInfo::status);
     }
 
     /** A snapshot's status and tags, as DescribeDB(Cluster)Snapshots answers them; empty when it does not exist. */
     public Optional<SnapshotInfo> snapshot(String snapshotIdentifier, boolean clusterSnapshot) {
-        try {
-            if (clusterSnapshot) {
-                return rds.describeDBClusterSnapshots(r -> r.dbClusterSnapshotIdentifier(snapshotIdentifier))
+        return unlessNotFound(() -> clusterSnapshot
+                ? rds.describeDBClusterSnapshots(r -> r.dbClusterSnapshotIdentifier(snapshotIdentifier))
                         .dbClusterSnapshots().stream().findFirst()
-                        .map(s -> new SnapshotInfo(s.dbClusterSnapshotIdentifier(), s.status(), BlueSettings.tags(s.tagList())));
-            }
-            return rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(snapshotIdentifier)).dbSnapshots().stream().findFirst()
-                    .map(s -> new SnapshotInfo(s.dbSnapshotIdentifier(), s.status(), BlueSettings.tags(s.tagList())));
-        } catch (AwsServiceException e) {
-            if (AwsErrors.isNotFound(e)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+                        .map(s -> new SnapshotInfo(s.dbClusterSnapshotIdentifier(), s.status(), BlueSettings.tags(s.tagList())))
+                : rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(snapshotIdentifier)).dbSnapshots().stream().findFirst()
+                        .map(s -> new SnapshotInfo(s.dbSnapshotIdentifier(), s.status(), BlueSettings.tags(s.tagList()))));
     }
 
     /** A snapshot as a step decides on it. */
@@ -256,19 +221,11 @@ public final class RdsOperations {
 
     /** The tags of a parameter group; empty when it does not exist. */
     public Map<String, String> parameterGroupTags(String group, boolean clusterGroup) {
-        Optional<String> arn;
-        try {
-            arn = clusterGroup
-                    ? rds.describeDBClusterParameterGroups(r -> r.dbClusterParameterGroupName(group)).dbClusterParameterGroups()
-                            .stream().findFirst().map(g -> g.dbClusterParameterGroupArn())
-                    : rds.describeDBParameterGroups(r -> r.dbParameterGroupName(group)).dbParameterGroups()
-                            .stream().findFirst().map(g -> g.dbParameterGroupArn());
-        } catch (AwsServiceException e) {
-            if (AwsErrors.isNotFound(e)) {
-                return Map.of();
-            }
-            throw e;
-        }
+        Optional<String> arn = unlessNotFound(() -> clusterGroup
+                ? rds.describeDBClusterParameterGroups(r -> r.dbClusterParameterGroupName(group)).dbClusterParameterGroups()
+                        .stream().findFirst().map(g -> g.dbClusterParameterGroupArn())
+                : rds.describeDBParameterGroups(r -> r.dbParameterGroupName(group)).dbParameterGroups()
+                        .stream().findFirst().map(g -> g.dbParameterGroupArn()));
         return arn.map(a -> BlueSettings.tags(rds.listTagsForResource(r -> r.resourceName(a)).tagList())).orElse(Map.of());
     }
 
@@ -288,18 +245,10 @@ public final class RdsOperations {
     }
 
     public boolean parameterGroupExists(String name, boolean clusterGroup) {
-        try {
-            if (clusterGroup) {
-                return !rds.describeDBClusterParameterGroups(r -> r.dbClusterParameterGroupName(name))
-                        .dbClusterParameterGroups().isEmpty();
-            }
-            return !rds.describeDBParameterGroups(r -> r.dbParameterGroupName(name)).dbParameterGroups().isEmpty();
-        } catch (AwsServiceException e) {
-            if (AwsErrors.isNotFound(e)) {
-                return false;
-            }
-            throw e;
-        }
+        return unlessNotFound(() -> Optional.of(clusterGroup
+                ? !rds.describeDBClusterParameterGroups(r -> r.dbClusterParameterGroupName(name)).dbClusterParameterGroups().isEmpty()
+                : !rds.describeDBParameterGroups(r -> r.dbParameterGroupName(name)).dbParameterGroups().isEmpty()))
+                .orElse(false);
     }
 
     public Optional<String> parameterValue(String group, boolean clusterGroup, String parameter) {
