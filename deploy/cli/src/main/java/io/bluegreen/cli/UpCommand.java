@@ -32,9 +32,10 @@ import java.util.concurrent.CountDownLatch;
                 + "Ctrl-C stops everything and deletes the files."})
 final class UpCommand implements Callable<Integer> {
 
-    static final String API_PASSWORD_FILE = "api-password";
-    static final String MASTER_PASSWORD_FILE = "master-password";
-    static final String AWS_SECRET_KEY_FILE = "aws-secret-access-key";
+    /** Names of the mode-600 files that hold the run-time logins and AWS key of the local stack (made per start). */
+    static final String API_LOGIN_FILE_NAME = "api-password";
+    static final String MASTER_LOGIN_FILE_NAME = "master-password";
+    static final String AWS_KEY_FILE_NAME = "aws-secret-access-key";
 
     @ParentCommand
     Main main;
@@ -51,9 +52,9 @@ final class UpCommand implements Callable<Integer> {
         long began = System.nanoTime();
         String masterPassword = LocalStack.generatedMasterPassword();
         LocalStack stack = LocalStack.builder(masterUser, masterPassword).start();
-        Path apiPassword = directory.resolve(API_PASSWORD_FILE);
-        Path masterPasswordFile = directory.resolve(MASTER_PASSWORD_FILE);
-        Path awsSecretKeyFile = directory.resolve(AWS_SECRET_KEY_FILE);
+        Path apiPassword = directory.resolve(API_LOGIN_FILE_NAME);
+        Path masterPasswordFile = directory.resolve(MASTER_LOGIN_FILE_NAME);
+        Path awsSecretKeyFile = directory.resolve(AWS_KEY_FILE_NAME);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
