@@ -7,6 +7,7 @@ import io.bluegreen.runtime.agent.CommandRunner;
 import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.bluegreen.runtime.micronaut.TopicsAtStartup;
 import io.bluegreen.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -31,7 +32,7 @@ public class AwsAgent {
     private final AgentRuntime runtime;
 
     public AwsAgent(@Named("aws") AgentSteps steps, Optional<TopicsAtStartup> topics,
-                    KafkaConnection kafka,
+                    KafkaConnection kafka, MeterRegistry meters,
                     @Value("${bluegreen.aws.consumer-group:bluegreen-aws-agent}") String groupId,
                     @Value("${bluegreen.aws.consumer-threads:2}") int workers,
                     @Value("${bluegreen.agent.heartbeat:10s}") Duration heartbeat,
@@ -45,7 +46,7 @@ public class AwsAgent {
                 rememberedCommands);
         // AWS error messages carry no secret of ours: the master password goes to the SDK only
         this.runtime = new AgentRuntime(settings, steps, AwsSteps::classify, UnaryOperator.identity(),
-                Clock.systemUTC()).start();
+                Clock.systemUTC(), meters).start();
     }
 
     @PreDestroy

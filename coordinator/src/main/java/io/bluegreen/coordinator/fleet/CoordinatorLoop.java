@@ -61,6 +61,7 @@ public final class CoordinatorLoop implements AutoCloseable {
     private final ReadView view;
     private final Saga saga;
     private final Clock clock;
+    private final SagaMeters meters;
     private final ExecutorService workers;
     private final Map<Integer, OwnedPartition> owned = new ConcurrentHashMap<>();
     private final Thread thread;
@@ -68,7 +69,8 @@ public final class CoordinatorLoop implements AutoCloseable {
     private volatile boolean running = true;
 
     public CoordinatorLoop(KafkaClients clients, FleetSettings settings, ReadView view, Saga saga, Clock clock,
-                           int workerThreads) {
+                           int workerThreads, SagaMeters meters) {
+        this.meters = meters;
         this.clients = clients;
         this.settings = settings;
         this.view = view;
@@ -226,7 +228,7 @@ public final class CoordinatorLoop implements AutoCloseable {
             throw new IllegalStateException("The read view did not reach the committed end of " + Topics.UPGRADE_EVENTS + "-"
                     + number + " within 60 s; cannot take the partition over");
         }
-        OwnedPartition partition = new OwnedPartition(number, producer, saga, clock, settings);
+        OwnedPartition partition = new OwnedPartition(number, producer, saga, clock, settings, meters);
         partition.adopt(view.partition(number));
         owned.put(number, partition);
     }

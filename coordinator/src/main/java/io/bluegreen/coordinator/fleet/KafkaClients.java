@@ -1,5 +1,6 @@
 package io.bluegreen.coordinator.fleet;
 
+import io.bluegreen.runtime.kafka.KafkaClientMeters;
 import io.bluegreen.runtime.kafka.KafkaConnection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -15,8 +16,13 @@ import java.util.Map;
 /**
  * Builds the coordinator's Kafka clients on the service's one {@link KafkaConnection} (bootstrap servers, TLS, SASL).
  * Every consumer reads committed records only: a decision is visible when its transaction commits, never half of it.
+ * The consumers' and producers' Kafka metrics go to the service's registry through {@code meters}.
  */
-public record KafkaClients(KafkaConnection connection) {
+public record KafkaClients(KafkaConnection connection, KafkaClientMeters meters) {
+
+    public KafkaClients(KafkaConnection connection) {
+        this(connection, KafkaClientMeters.none());
+    }
 
     public KafkaConsumer<byte[], byte[]> consumer(String clientId, Map<String, Object> extra) {
         Map<String, Object> props = connection.with(Map.of(
@@ -25,7 +31,7 @@ public record KafkaClients(KafkaConnection connection) {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10));
         props.putAll(extra);
-        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return meters.consumer(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     public KafkaProducer<byte[], byte[]> producer(String clientId, Map<String, Object> extra) {
@@ -35,7 +41,7 @@ public record KafkaClients(KafkaConnection connection) {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 0));
         props.putAll(extra);
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        return meters.producer(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     public Admin admin(String clientId) {

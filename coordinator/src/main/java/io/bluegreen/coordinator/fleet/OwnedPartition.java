@@ -95,6 +95,9 @@ final class OwnedPartition implements AutoCloseable {
     private final Saga saga;
     private final Clock clock;
     private final FleetSettings settings;
+    private final SagaMeters meters;
+    /** What the open transaction decided, for the meters once it commits. */
+    private final List<SagaMeters.Observation> observed = new java.util.ArrayList<>();
     private final MessageCodec codec = MessageCodec.standard();
     private final Map<String, Live> live = new HashMap<>();
     private final Set<String> known = new HashSet<>();
@@ -112,8 +115,10 @@ final class OwnedPartition implements AutoCloseable {
     private record Batch(List<ConsumerRecord<byte[], byte[]>> records, ConsumerGroupMetadata group) {
     }
 
-    OwnedPartition(int partition, KafkaProducer<byte[], byte[]> producer, Saga saga, Clock clock, FleetSettings settings) {
+    OwnedPartition(int partition, KafkaProducer<byte[], byte[]> producer, Saga saga, Clock clock, FleetSettings settings,
+                   SagaMeters meters) {
         this.partition = partition;
+        this.meters = meters;
         this.producer = producer;
         this.saga = saga;
         this.clock = clock;
@@ -230,6 +235,7 @@ final class OwnedPartition implements AutoCloseable {
 
     /** Handles a batch of inputs of this partition as one transaction, with their offsets. */
     private void handle(List<ConsumerRecord<byte[], byte[]>> records, ConsumerGroupMetadata group) {
+        observed.clear();
         producer.beginTransaction();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -239,6 +245,7 @@ final class OwnedPartition implements AutoCloseable {
         decideDeadlines();
         producer.sendOffsetsToTransaction(offsets, group);
         producer.commitTransaction();
+        meters.record(observed);
     }
 
     /** Lets the deadlines that passed decide, in a transaction of their own, when any did. */
@@ -246,9 +253,11 @@ final class OwnedPartition implements AutoCloseable {
         if (deadlines.isEmpty() || deadlines.peek().at().isAfter(clock.instant())) {
             return;
         }
+        observed.clear();
         producer.beginTransaction();
         decideDeadlines();
         producer.commitTransaction();
+        meters.record(observed);
     }
 
     /** When the earliest deadline of this partition falls, if any. */
@@ -417,6 +426,7 @@ final class OwnedPartition implements AutoCloseable {
         UpgradeState state = upgrade.state;
         for (int i = 0; i < encoded.size(); i++) {
             producer.send(new ProducerRecord<>(Topics.UPGRADE_EVENTS, partition, upgrade.key.bytes(), encoded.get(i)));
+            observed.addAll(SagaMeters.observe(state, decision.events().get(i)));
             state = UpgradeState.apply(state, decision.events().get(i));
         }
         upgrade.events += encoded.size();

@@ -1,16 +1,18 @@
 package io.bluegreen.coordinator.messaging;
 
 import io.bluegreen.coordinator.fleet.CoordinatorLoop;
+import io.bluegreen.coordinator.fleet.FleetMeters;
 import io.bluegreen.coordinator.fleet.FleetSettings;
 import io.bluegreen.coordinator.fleet.KafkaClients;
 import io.bluegreen.coordinator.fleet.LagView;
 import io.bluegreen.coordinator.fleet.PreflightProbe;
 import io.bluegreen.coordinator.fleet.ReadView;
 import io.bluegreen.coordinator.fleet.RequestGateway;
+import io.bluegreen.coordinator.fleet.SagaMeters;
 import io.bluegreen.coordinator.saga.Saga;
 import io.bluegreen.coordinator.saga.StepTimeouts;
 import io.micronaut.core.convert.ConversionService;
-import io.bluegreen.schemas.common.UpgradePhase;
+import io.bluegreen.runtime.kafka.KafkaClientMeters;
 import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.bluegreen.runtime.micronaut.TopicsAtStartup;
 import io.micrometer.core.instrument.Gauge;
@@ -36,8 +38,8 @@ import java.util.UUID;
 public class CoordinatorFactory {
 
     @Singleton
-    KafkaClients kafkaClients(KafkaConnection connection) {
-        return new KafkaClients(connection);
+    KafkaClients kafkaClients(KafkaConnection connection, MeterRegistry meters) {
+        return new KafkaClients(connection, KafkaClientMeters.on(meters));
     }
 
     @Singleton
@@ -81,13 +83,7 @@ public class CoordinatorFactory {
         // the topics must exist before the history is read
         topics.ifPresent(TopicsAtStartup::ensure);
         ReadView view = new ReadView(clients, settings.instanceId()).start(Duration.ofMinutes(5));
-        for (UpgradePhase phase : UpgradePhase.values()) {
-            if (phase != UpgradePhase.UNKNOWN) {
-                Gauge.builder("bluegreen.upgrades.active", view,
-                                v -> v.all().stream().filter(e -> e.phase() == phase).count())
-                        .description("Upgrades in the fleet, by phase").tag("phase", phase.name()).register(meters);
-            }
-        }
+        FleetMeters.register(view, meters, Clock.systemUTC());
         return view;
     }
 
@@ -95,7 +91,8 @@ public class CoordinatorFactory {
     @Bean(preDestroy = "close")
     CoordinatorLoop coordinatorLoop(KafkaClients clients, FleetSettings settings, ReadView view, Saga saga, MeterRegistry meters,
                                     @Value("${bluegreen.coordinator.worker-threads:4}") int workers) {
-        CoordinatorLoop loop = new CoordinatorLoop(clients, settings, view, saga, Clock.systemUTC(), workers).start();
+        CoordinatorLoop loop = new CoordinatorLoop(clients, settings, view, saga, Clock.systemUTC(), workers,
+                new SagaMeters(meters)).start();
         Gauge.builder("bluegreen.coordinator.partitions.owned", loop, l -> l.ownedPartitions().size())
                 .description("Partitions of the saga's inputs this instance owns").register(meters);
         return loop;

@@ -48,12 +48,13 @@ import java.util.Set;
  * @param rollbackRequested a rollback was asked for: an in-flight switchover's proof no longer repoints
  * @param retiringSince     when RETIRING_BLUE was first entered: old Blue is deleted the plan's retention later (a
  *                          retry or a coordinator that replays the events keeps this moment)
+ * @param phaseSince        when the current phase was entered (the upgrade's request, before its first phase)
  */
 public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phase, Map<String, Dispatch> pending,
                            Set<StepKey> completed, List<StepKey> attempted, Map<StepKey, Integer> attempts,
                            UpgradeValues values, Map<String, DatabaseState> databases, boolean switchoverApproved,
                            Optional<UpgradePhase> failedPhase, Optional<String> lastFailure, SwitchoverState switchover,
-                           boolean rollbackRequested, Optional<Instant> retiringSince) {
+                           boolean rollbackRequested, Optional<Instant> retiringSince, Instant phaseSince) {
 
     public static UpgradeState fold(List<? extends SpecificRecord> events) {
         UpgradeState state = null;
@@ -70,7 +71,8 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
             requested.getPlan().getDatabases().forEach(db -> databases.put(db, DatabaseState.empty(db)));
             return new UpgradeState(requested.getUpgradeId(), requested.getPlan(), UpgradePhase.REQUESTED, Map.of(),
                     Set.of(), List.of(), Map.of(), UpgradeValues.NONE, Collections.unmodifiableMap(databases), false,
-                    Optional.empty(), Optional.empty(), SwitchoverState.NONE, false, Optional.empty());
+                    Optional.empty(), Optional.empty(), SwitchoverState.NONE, false, Optional.empty(),
+                    requested.getOccurredAt());
         }
         if (state == null) {
             throw new IllegalStateException("An upgrade's history must begin with UpgradeRequested, not "
@@ -86,6 +88,7 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
                 next.resetCompleted();
             }
             next.phase = to;
+            next.phaseSince = entered.getOccurredAt();
             if (to == UpgradePhase.RETIRING_BLUE && state.retiringSince.isEmpty()) {
                 next.retiringSince = Optional.of(entered.getOccurredAt());
             }
@@ -240,6 +243,7 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
         private SwitchoverState switchover;
         private boolean rollbackRequested;
         private Optional<Instant> retiringSince;
+        private Instant phaseSince;
 
         Next(UpgradeState s) {
             from = s;
@@ -251,6 +255,7 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
             switchover = s.switchover;
             rollbackRequested = s.rollbackRequested;
             retiringSince = s.retiringSince;
+            phaseSince = s.phaseSince;
         }
 
         Map<String, Dispatch> pending() {
@@ -303,7 +308,7 @@ public record UpgradeState(String upgradeId, UpgradePlan plan, UpgradePhase phas
                     attempted == null ? from.attempted : Collections.unmodifiableList(attempted),
                     attempts == null ? from.attempts : Collections.unmodifiableMap(attempts), values,
                     databases == null ? from.databases : Collections.unmodifiableMap(databases), switchoverApproved,
-                    failedPhase, lastFailure, switchover, rollbackRequested, retiringSince);
+                    failedPhase, lastFailure, switchover, rollbackRequested, retiringSince, phaseSince);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.bluegreen.monitor.lag;
 
+import io.bluegreen.schemas.common.AlertKind;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,13 +16,15 @@ import java.util.function.ToDoubleFunction;
 /**
  * Micrometer gauges per upgrade and database, tagged {@code upgrade} and {@code database}, each with a
  * description; an unknown value reads NaN. {@link #remove(String)} drops an upgrade's gauges when it stops
- * being watched.
+ * being watched. The plan's lag threshold is a gauge beside the lag, so an alert rule compares the two per database.
+ * Alerts this instance raised are counted by kind ({@value #RAISED_ALERTS}).
  */
 public final class ReplicationGauges {
 
     /** The latest values of one database; read by the gauges. */
     static final class Values {
         volatile double lagBytes = Double.NaN;
+        volatile double lagThresholdBytes = Double.NaN;
         volatile double retainedWalBytes = Double.NaN;
         volatile double safeWalSizeBytes = Double.NaN;
         volatile double workerAlive = Double.NaN;
@@ -40,6 +44,8 @@ public final class ReplicationGauges {
     private record Registered(Values values, List<Meter> meters) {
     }
 
+    public static final String RAISED_ALERTS = "bluegreen.monitor.raised.alerts";
+
     private final MeterRegistry registry;
     private final Map<Key, Registered> registered = new ConcurrentHashMap<>();
 
@@ -51,6 +57,7 @@ public final class ReplicationGauges {
         Values values = registered.computeIfAbsent(new Key(sample.upgradeId(), sample.database()),
                 key -> register(key.upgradeId(), key.database())).values();
         values.lagBytes = number(sample.lagBytes());
+        values.lagThresholdBytes = sample.lagThresholdBytes();
         values.retainedWalBytes = number(sample.retainedWalBytes());
         values.safeWalSizeBytes = sample.slotStatus() == null ? Double.NaN : number(sample.slotStatus().safeWalSizeBytes());
         values.slotActive = sample.slotStatus() == null ? Double.NaN : flag(sample.slotStatus().active());
@@ -80,6 +87,12 @@ public final class ReplicationGauges {
         });
     }
 
+    /** An alert of this kind was raised (counted once per raise, not per sample). */
+    public void alertRaised(AlertKind kind) {
+        Counter.builder(RAISED_ALERTS).baseUnit("alerts").description("Alerts this monitor instance raised, by kind")
+                .tag("kind", kind.name()).register(registry).increment();
+    }
+
     public int databases() {
         return registered.size();
     }
@@ -91,6 +104,8 @@ public final class ReplicationGauges {
         meters.add(gauge("bluegreen.replication.lag.bytes", "Bytes of WAL on Blue not yet confirmed by Green's "
                 + "subscription (pg_current_wal_lsn() - confirmed_flush_lsn of the slot)", "bytes", tags, values,
                 v -> v.lagBytes));
+        meters.add(gauge("bluegreen.replication.lag.threshold.bytes", "The plan's lag threshold: the switchover waits "
+                + "until the lag stays under it for the hold time", "bytes", tags, values, v -> v.lagThresholdBytes));
         meters.add(gauge("bluegreen.replication.retained.wal.bytes", "Bytes of WAL Blue keeps for the slot "
                 + "(pg_current_wal_lsn() - restart_lsn)", "bytes", tags, values, v -> v.retainedWalBytes));
         meters.add(gauge("bluegreen.replication.safe.wal.size.bytes", "Bytes that can still be written on Blue "
@@ -103,9 +118,9 @@ public final class ReplicationGauges {
         meters.add(gauge("bluegreen.replication.last.message.age.seconds", "Seconds since Green's apply worker last "
                 + "heard from Blue", "seconds", tags, values, v -> v.lastMessageAgeSeconds));
         meters.add(gauge("bluegreen.replication.apply.errors", "Errors applying changes on Green "
-                + "(pg_stat_subscription_stats.apply_error_count)", null, tags, values, v -> v.applyErrors));
+                + "(pg_stat_subscription_stats.apply_error_count)", "errors", tags, values, v -> v.applyErrors));
         meters.add(gauge("bluegreen.replication.sync.errors", "Errors copying tables on Green "
-                + "(pg_stat_subscription_stats.sync_error_count)", null, tags, values, v -> v.syncErrors));
+                + "(pg_stat_subscription_stats.sync_error_count)", "errors", tags, values, v -> v.syncErrors));
         meters.add(gauge("bluegreen.replication.schema.drift", "1 when the tables of the database differ between "
                 + "Blue and Green", null, tags, values, v -> v.schemaDrift));
         meters.add(gauge("bluegreen.replication.tables.not.ready", "Tables of the subscription still in their "

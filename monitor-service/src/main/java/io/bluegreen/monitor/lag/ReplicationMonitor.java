@@ -101,6 +101,7 @@ public final class ReplicationMonitor implements SampleHandler {
                 output.sampled(sample);
                 for (AlertChange change : watch.alerts.observe(sample)) {
                     if (change instanceof AlertChange.Raised raised) {
+                        gauges.alertRaised(raised.key().kind());
                         LOG.warn("Alert {} raised for upgrade {}: {}", raised.key().kind(), raised.upgradeId(),
                                 raised.message());
                     } else {

@@ -8,6 +8,7 @@ import io.bluegreen.runtime.agent.CommandRunner;
 import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.bluegreen.runtime.micronaut.TopicsAtStartup;
 import io.bluegreen.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -29,7 +30,7 @@ public class PgAgent {
     private final AgentRuntime runtime;
 
     public PgAgent(@Named("pg") AgentSteps steps, ReplicationAdmin admin, Optional<TopicsAtStartup> topics,
-                   KafkaConnection kafka,
+                   KafkaConnection kafka, MeterRegistry meters,
                    @Value("${bluegreen.pg.consumer-group:bluegreen-pg-agent}") String groupId,
                    @Value("${bluegreen.pg.consumer-threads:2}") int workers,
                    @Value("${bluegreen.agent.heartbeat:10s}") Duration heartbeat,
@@ -41,7 +42,7 @@ public class PgAgent {
         AgentRuntime.Settings settings = new AgentRuntime.Settings("bluegreen-pg-agent", Topics.PG_COMMANDS, groupId,
                 kafka, workers, heartbeat, new CommandRunner.Retry(maxAttempts, initialBackoff, maxBackoff),
                 rememberedCommands);
-        this.runtime = new AgentRuntime(settings, steps, new PgFailures(), admin::redact, Clock.systemUTC()).start();
+        this.runtime = new AgentRuntime(settings, steps, new PgFailures(), admin::redact, Clock.systemUTC(), meters).start();
     }
 
     @PreDestroy

@@ -3,10 +3,12 @@ package io.bluegreen.runtime.agent;
 import io.bluegreen.runtime.kafka.AcknowledgedPublisher;
 import io.bluegreen.runtime.kafka.DeadLetterReason;
 import io.bluegreen.runtime.kafka.DeadLetters;
+import io.bluegreen.runtime.kafka.KafkaClientMeters;
 import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.bluegreen.schemas.serde.UndecodableMessageException;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -58,7 +60,8 @@ import java.util.function.UnaryOperator;
  * for it (one upgrade's commands stay in order). While a step runs the runtime sends {@code StepInProgress} for it
  * every {@code heartbeat} with the step's latest report ({@link StepContext#progress}); the coordinator extends the
  * command's deadline on each. Every log line of a command carries its upgrade id, command id and step through the
- * MDC keys {@value #MDC_UPGRADE_ID}, {@value #MDC_COMMAND_ID} and {@value #MDC_STEP}.
+ * MDC keys {@value #MDC_UPGRADE_ID}, {@value #MDC_COMMAND_ID} and {@value #MDC_STEP}. Each step's run is measured
+ * ({@link StepMeters}), and the consumer's and the producer's Kafka metrics are bound to the same registry.
  *
  * <p>Commands are read committed only, and fetched with {@code fetch.max.wait.ms=10}: a switchover's commands must
  * not wait for a fetch in flight. A stopping agent interrupts its steps and answers none of them: they run again
@@ -143,6 +146,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final AnsweredCommands answered;
     private final MessageCodec codec = MessageCodec.standard();
     private final AcknowledgedPublisher publisher;
+    private final KafkaClientMeters kafkaMeters;
     private final ExecutorService workers;
     private final ScheduledExecutorService heartbeats;
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
@@ -154,15 +158,20 @@ public final class AgentRuntime implements AutoCloseable {
     private final Set<TopicPartition> busy = new HashSet<>();
     private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
 
+    /**
+     * @param meters the service's registry: the steps' {@link StepMeters} and the Kafka clients' metrics go there
+     */
     public AgentRuntime(Settings settings, AgentSteps steps, ErrorClassifier classifier, UnaryOperator<String> redactor,
-                        Clock clock) {
+                        Clock clock, MeterRegistry meters) {
         this.settings = settings;
         this.steps = steps;
         this.redactor = redactor;
         this.clock = clock;
-        this.runner = new CommandRunner(settings.name(), steps, classifier, redactor, settings.retry(), () -> stopping);
+        this.kafkaMeters = KafkaClientMeters.on(meters);
+        this.runner = new CommandRunner(settings.name(), steps, classifier, redactor, settings.retry(), () -> stopping,
+                new StepMeters(meters, settings.name(), clock));
         this.answered = new AnsweredCommands(settings.rememberedCommands());
-        this.publisher = new AcknowledgedPublisher(settings.kafka(), settings.name() + "-results");
+        this.publisher = new AcknowledgedPublisher(settings.kafka(), settings.name() + "-results", kafkaMeters);
         this.workers = Executors.newFixedThreadPool(settings.workers(), threads(settings.name() + "-step"));
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(threads(settings.name() + "-heartbeat"));
         this.pollThread = threads(settings.name() + "-commands").newThread(this::poll);
@@ -186,7 +195,7 @@ public final class AgentRuntime implements AutoCloseable {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // a command waits for the fetch in flight: a switchover's dispatch must not wait 500 ms (decision 10)
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-        try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+        try (KafkaConsumer<byte[], byte[]> kafka = kafkaMeters.consumer(config, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer = kafka;
             kafka.subscribe(List.of(settings.commandsTopic()), new Rebalance());

@@ -21,6 +21,7 @@ import java.util.function.UnaryOperator;
  *       with exponential backoff (steps are idempotent, so a retry after a half-done attempt finishes it), the rest
  *       becomes {@code StepFailed};</li>
  *   <li>every message goes through the agent's redactor, so no secret leaves in a result or a log line;</li>
+ *   <li>every run is timed, and its failures and retries counted, on the agent's {@link StepMeters};</li>
  *   <li>a step interrupted because the agent stops gets no answer at all: its command is not committed and runs
  *       again on the instance that takes its partition over.</li>
  * </ul>
@@ -45,6 +46,7 @@ public final class CommandRunner {
     private final UnaryOperator<String> redactor;
     private final Retry retry;
     private final BooleanSupplier stopping;
+    private final StepMeters meters;
 
     /**
      * @param agent    the agent's name for messages, e.g. {@code pg-agent}
@@ -52,19 +54,26 @@ public final class CommandRunner {
      * @param stopping true once the agent is stopping (an interrupted step then gets no answer)
      */
     public CommandRunner(String agent, AgentSteps steps, ErrorClassifier classifier, UnaryOperator<String> redactor,
-                         Retry retry, BooleanSupplier stopping) {
+                         Retry retry, BooleanSupplier stopping, StepMeters meters) {
         this.agent = agent;
         this.steps = steps;
         this.classifier = classifier;
         this.redactor = redactor;
         this.retry = retry;
         this.stopping = stopping;
+        this.meters = meters;
     }
 
     /** Runs the command's step; empty when the agent stopped it before it had an answer. */
     public Optional<SpecificRecord> run(SpecificRecord command, StepContext ctx) {
+        StepMeters.Running metered = meters.started(ctx.step());
         long began = System.nanoTime();
-        Optional<SpecificRecord> result = runWithRetries(command, ctx);
+        Optional<SpecificRecord> result = Optional.empty();
+        try {
+            result = runWithRetries(command, ctx);
+        } finally {
+            meters.finished(metered, result, Duration.ofNanos(System.nanoTime() - began));
+        }
         long ms = Duration.ofNanos(System.nanoTime() - began).toMillis();
         result.ifPresentOrElse(
                 answer -> LOG.info("{} -> {} in {} ms: {}", ctx, answer.getSchema().getName(), ms, redactor.apply(describe(answer))),
@@ -106,6 +115,7 @@ public final class CommandRunner {
                 ErrorClassifier.Classified error = classifier.classify(e, command, ctx);
                 String message = redactor.apply(error.message());
                 if (error.retryable() && attempt < retry.maxAttempts()) {
+                    meters.retried(ctx.step(), error.reason());
                     LOG.warn("{} attempt {} of {} failed, retrying in {} ms: {}", ctx.step(), attempt, retry.maxAttempts(),
                             backoff.toMillis(), message);
                     try {

@@ -27,7 +27,12 @@ public final class AcknowledgedPublisher implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
     public AcknowledgedPublisher(KafkaConnection connection, String clientId) {
-        this.producer = new KafkaProducer<>(connection.with(Map.of(
+        this(connection, clientId, KafkaClientMeters.none());
+    }
+
+    /** @param meters binds the producer's Kafka metrics to the service's registry */
+    public AcknowledgedPublisher(KafkaConnection connection, String clientId, KafkaClientMeters meters) {
+        this.producer = meters.producer(connection.with(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.CLIENT_ID_CONFIG, clientId,

@@ -19,6 +19,7 @@ import io.bluegreen.schemas.result.StepFailed;
 import io.bluegreen.schemas.result.StepInProgress;
 import io.bluegreen.schemas.result.StepSucceeded;
 import io.bluegreen.schemas.serde.MessageCodec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -83,6 +84,7 @@ class AgentRuntimeIT {
     private final List<Received> results = new CopyOnWriteArrayList<>();
     private final List<Received> deadLetters = new CopyOnWriteArrayList<>();
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private AgentRuntime runtime;
     private KafkaProducer<byte[], byte[]> producer;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -137,7 +139,7 @@ class AgentRuntimeIT {
         runtime = new AgentRuntime(new AgentRuntime.Settings(AGENT, Topics.PG_COMMANDS, "agent-runtime-it-" + UUID.randomUUID(),
                 KafkaConnection.of(kafka.clientSettings()), 2, Duration.ofMillis(200),
                 new CommandRunner.Retry(4, Duration.ofMillis(10), Duration.ofMillis(50)), 1000),
-                steps, classifier, text -> text.replace(SECRET, "****"), Clock.systemUTC()).start();
+                steps, classifier, text -> text.replace(SECRET, "****"), Clock.systemUTC(), meters).start();
     }
 
     @AfterAll
@@ -320,5 +322,33 @@ class AgentRuntimeIT {
         assertFalse(refused.getRetryable());
         assertFalse(refused.getMessage().contains(SECRET), refused.getMessage());
         assertEquals("password **** refused", refused.getMessage());
+    }
+
+    @Test
+    void eachRunIsTimedByStepAndOutcomeItsFailuresAndRetriesCountedAndTheKafkaClientsMetered() {
+        String upgradeId = "upg-" + UUID.randomUUID();
+        double refusalsBefore = meters.find(StepMeters.FAILURES).tags("step", "UnfenceWrites", "reason", "PRECONDITION_FAILED")
+                .counters().stream().mapToDouble(c -> c.count()).sum();
+        UnfenceWrites flakyCommand = unfence(upgradeId, "app");
+        UnfenceWrites refusedCommand = unfence(upgradeId, "refused");
+        send(upgradeId, flakyCommand);
+        send(upgradeId, refusedCommand);
+        awaitFinalAnswers(flakyCommand.getCommandId(), 1);
+        awaitFinalAnswers(refusedCommand.getCommandId(), 1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertTrue(meters.get(StepMeters.DURATION).tags("agent", AGENT, "step", "UnfenceWrites", "outcome", "succeeded")
+                    .timer().count() >= 1, "the recovered run is timed as succeeded");
+            assertTrue(meters.get(StepMeters.DURATION).tags("step", "UnfenceWrites", "outcome", "failed").timer().count() >= 1,
+                    "the refused run is timed as failed");
+        });
+        assertEquals(refusalsBefore + 1, meters.get(StepMeters.FAILURES)
+                .tags("step", "UnfenceWrites", "reason", "PRECONDITION_FAILED").counter().count());
+        assertTrue(meters.get(StepMeters.RETRIES).tags("step", "UnfenceWrites", "reason", "UNREACHABLE").counter().count() >= 2,
+                "the two lost connections were retried");
+        assertEquals(0, meters.get(StepMeters.RUNNING).gauge().value(), "nothing runs once both are answered");
+        assertFalse(meters.find("kafka.consumer.fetch.manager.fetch.total").tags("client.id", AGENT + "-commands")
+                .meters().isEmpty(), "the commands consumer's Kafka metrics are bound");
+        assertFalse(meters.find("kafka.producer.record.send.total").tags("client.id", AGENT + "-results")
+                .meters().isEmpty(), "the results producer's Kafka metrics are bound");
     }
 }

@@ -9,6 +9,7 @@ import io.bluegreen.schemas.common.FailureReason;
 import io.bluegreen.schemas.common.Role;
 import io.bluegreen.schemas.result.StepFailed;
 import io.bluegreen.schemas.result.StepSucceeded;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,7 @@ class CommandRunnerTest {
 
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     /** SQLSTATE 55006 is retryable, anything else permanent; the message names the step. */
     private final ErrorClassifier classifier = (error, command, ctx) -> {
@@ -42,7 +44,8 @@ class CommandRunnerTest {
 
     private CommandRunner runner(AgentSteps steps) {
         return new CommandRunner("test-agent", steps, classifier, text -> text.replace("hunter2", "****"),
-                new CommandRunner.Retry(3, Duration.ofMillis(1), Duration.ofMillis(2)), stopping::get);
+                new CommandRunner.Retry(3, Duration.ofMillis(1), Duration.ofMillis(2)), stopping::get,
+                new StepMeters(meters, "test-agent", Clock.systemUTC()));
     }
 
     private static FenceWrites fence() {
@@ -64,6 +67,9 @@ class CommandRunnerTest {
         FenceWrites command = fence();
         StepSucceeded result = assertInstanceOf(StepSucceeded.class, runner.run(command, context(command)).orElseThrow());
         assertEquals(3, attempts.get());
+        assertEquals(2, meters.get(StepMeters.RETRIES).tags("step", "FenceWrites", "reason", "WRONG_STATE").counter().count());
+        assertEquals(1, meters.get(StepMeters.DURATION).tags("step", "FenceWrites", "outcome", "succeeded").timer().count());
+        assertTrue(meters.find(StepMeters.FAILURES).counters().isEmpty(), "a recovered step is no failure");
         assertEquals("cmd-1", result.getCausationId());
         assertEquals(2, result.getAttempt());
         assertEquals("FenceWrites", result.getStep());
@@ -104,6 +110,9 @@ class CommandRunnerTest {
         FenceWrites command = fence();
         StepFailed failed = assertInstanceOf(StepFailed.class, runner.run(command, context(command)).orElseThrow());
         assertEquals(FailureReason.DATA_LOSS_RISK, failed.getReason());
+        assertEquals(1, meters.get(StepMeters.FAILURES).tags("agent", "test-agent", "step", "FenceWrites", "reason",
+                "DATA_LOSS_RISK").counter().count());
+        assertEquals(1, meters.get(StepMeters.DURATION).tags("step", "FenceWrites", "outcome", "failed").timer().count());
         assertEquals("XX000", failed.getErrorCode());
         assertEquals("slot is past the LSN: recreate the clone", failed.getMessage());
     }
@@ -127,5 +136,7 @@ class CommandRunnerTest {
         FenceWrites command = fence();
         assertTrue(runner.run(command, context(command)).isEmpty());
         assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+        assertEquals(1, meters.get(StepMeters.DURATION).tags("step", "FenceWrites", "outcome", "stopped").timer().count());
+        assertEquals(0, meters.get(StepMeters.RUNNING).gauge().value(), "a stopped run is no longer running");
     }
 }
