@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The OpenAPI document generated from the controllers at compile time is served by the running coordinator, and
- * every route of the REST API the server actually registered is in it (method and path), with nothing extra.
+ * every route of the REST API the server actually registered is in it (method and path), with nothing extra: the
+ * upgrades' routes and the logged-in user's.
  */
 @WithTestBed
 class OpenApiIT {
@@ -46,14 +47,15 @@ class OpenApiIT {
             Set<String> served = new TreeSet<>();
             for (UriRouteInfo<?, ?> route : server.getApplicationContext().getBean(Router.class).uriRoutes().toList()) {
                 String path = route.getUriMatchTemplate().toPathString();
-                if (path.startsWith("/upgrades") && route.getHttpMethod() != HttpMethod.HEAD
+                if ((path.startsWith("/upgrades") || path.equals("/me")) && route.getHttpMethod() != HttpMethod.HEAD
                         && route.getHttpMethod() != HttpMethod.OPTIONS) {
                     served.add(route.getHttpMethod() + " " + path);
                 }
             }
             assertFalse(served.isEmpty(), "the API's routes were found");
             assertTrue(served.containsAll(List.of("POST /upgrades", "GET /upgrades/{id}", "POST /upgrades/{id}/approve",
-                    "POST /upgrades/{id}/waive-verification")), served.toString());
+                    "POST /upgrades/{id}/waive-verification", "GET /upgrades/{id}/lag/history", "GET /upgrades/{id}/alerts",
+                    "GET /me")), served.toString());
             assertEquals(served, documented, "every route of the API is documented, and nothing else");
             @SuppressWarnings("unchecked")
             Map<String, Object> schemes = (Map<String, Object>) ((Map<String, Object>) document.get("components"))

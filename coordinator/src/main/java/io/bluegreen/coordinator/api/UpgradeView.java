@@ -22,13 +22,24 @@ import java.util.List;
  * @param perDatabase what the steps produced for each database
  * @param startedAt   when the plan was accepted
  * @param requestedBy the user who submitted it
+ * @param progress    how far along its plan's phases it is (none while rolling back)
+ * @param accepts     the users' decisions it accepts now, by route: approve, retry, rollback, waive-verification
  */
 @Serdeable
 public record UpgradeView(String upgradeId, String phase, @Nullable String failedPhase, @Nullable String lastFailure,
                           String blue, String targetVersion, List<String> databases, List<Pending> waitingFor,
                           Green green, @Nullable String snapshotLsn, @Nullable String snapshotLsnMethod,
                           List<Database> perDatabase, @Nullable Writer writer, Switchover switchover,
-                          @Nullable String startedAt, @Nullable String requestedBy) {
+                          @Nullable String startedAt, @Nullable String requestedBy, @Nullable Progress progress,
+                          List<String> accepts) {
+
+    /**
+     * Where the upgrade is among its plan's phases from PREFLIGHT (0) to COMPLETED ({@code phases}); a stopped
+     * upgrade counts the phase it stopped in.
+     */
+    @Serdeable
+    public record Progress(int phase, int phases, int percent) {
+    }
 
     /** A command sent and not answered yet. */
     @Serdeable
@@ -72,8 +83,16 @@ public record UpgradeView(String upgradeId, String phase, @Nullable String faile
                              boolean dataMismatch) {
     }
 
-    /** @param events the upgrade's history (the latest WriterEndpointChanged names the writer) */
+    /** The upgrade without the decisions it accepts (none listed). */
     public static UpgradeView of(UpgradeState state, List<SpecificRecord> events) {
+        return of(state, events, List.of());
+    }
+
+    /**
+     * @param events  the upgrade's history (the latest WriterEndpointChanged names the writer)
+     * @param accepts the users' decisions the saga accepts now
+     */
+    public static UpgradeView of(UpgradeState state, List<SpecificRecord> events, List<String> accepts) {
         UpgradeValues values = state.values();
         Writer writer = null;
         String startedAt = null;
@@ -100,7 +119,8 @@ public record UpgradeView(String upgradeId, String phase, @Nullable String faile
                 state.plan().getTargetVersion(), state.plan().getDatabases(),
                 state.pending().values().stream().map(Pending::of).toList(), green,
                 values.snapshotLsn().orElse(null), values.snapshotLsnMethod().map(Enum::name).orElse(null),
-                state.databases().values().stream().map(Database::of).toList(), writer, switchover, startedAt, requestedBy);
+                state.databases().values().stream().map(Database::of).toList(), writer, switchover, startedAt, requestedBy,
+                Accepted.progress(state), List.copyOf(accepts));
     }
 
     private static String text(Instant at) {

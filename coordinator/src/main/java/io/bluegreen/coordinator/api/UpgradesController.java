@@ -1,6 +1,7 @@
 package io.bluegreen.coordinator.api;
 
 import io.bluegreen.coordinator.fleet.FleetSettings;
+import io.bluegreen.coordinator.fleet.AlertView;
 import io.bluegreen.coordinator.fleet.LagView;
 import io.bluegreen.coordinator.fleet.PreflightProbe;
 import io.bluegreen.coordinator.saga.Commands;
@@ -56,11 +57,13 @@ public class UpgradesController {
     private final Clock clock = Clock.systemUTC();
     private final ObjectMapper json;
     private final LagView lags;
+    private final AlertView alerts;
     private final BlueOnAws aws;
     private final PreflightProbe probe;
 
-    public UpgradesController(ReadView view, LagView lags, RequestGateway gateway, Saga saga, FleetSettings settings,
-                              ObjectMapper json, BlueOnAws aws, PreflightProbe probe) {
+    public UpgradesController(ReadView view, LagView lags, AlertView alerts, RequestGateway gateway, Saga saga,
+                              FleetSettings settings, ObjectMapper json, BlueOnAws aws, PreflightProbe probe) {
+        this.alerts = alerts;
         this.json = json;
         this.probe = probe;
         this.lags = lags;
@@ -160,7 +163,7 @@ public class UpgradesController {
     @Get
     @Secured(Roles.VIEWER)
     List<UpgradeView> list() {
-        return view.all().stream().map(UpgradesController::view)
+        return view.all().stream().map(this::view)
                 .sorted(Comparator.comparing(UpgradeView::upgradeId)).toList();
     }
 
@@ -175,6 +178,26 @@ public class UpgradesController {
     LagReport lag(String id) {
         ReadView.Entry entry = entry(id);
         return LagReport.of(id, entry.phase().name(), entry.state().plan().getLagThresholdBytes(), lags.latest(id));
+    }
+
+    /**
+     * The recent lag of every database of the upgrade, oldest point first, as this instance read it from the monitor's
+     * samples: at most {@code maxPoints} points per database spanning at most {@code windowSeconds} (an instance that
+     * just started has the last five minutes). Empty for an upgrade that is not replicating.
+     */
+    @Get("/{id}/lag/history")
+    @Secured(Roles.VIEWER)
+    LagHistory lagHistory(String id) {
+        ReadView.Entry entry = entry(id);
+        return LagHistory.of(id, entry.phase().name(), entry.state().plan().getLagThresholdBytes(), lags.history(id));
+    }
+
+    /** The alerts raised for the upgrade (by the monitor or the coordinator) and not cleared yet, the oldest first. */
+    @Get("/{id}/alerts")
+    @Secured(Roles.VIEWER)
+    List<OpenAlert> alerts(String id) {
+        entry(id);
+        return alerts.open(id).stream().map(OpenAlert::of).toList();
     }
 
     @Get("/{id}/events")
@@ -238,8 +261,9 @@ public class UpgradesController {
         return view(entry(id));
     }
 
-    private static UpgradeView view(ReadView.Entry entry) {
-        return UpgradeView.of(entry.state(), entry.events());
+    private UpgradeView view(ReadView.Entry entry) {
+        UpgradeState state = entry.state();
+        return UpgradeView.of(state, entry.events(), Accepted.decisions(saga, state, clock.instant()));
     }
 
     private static HttpResponse<Problem> refusal(RequestAnswered answer) {

@@ -16,7 +16,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,31 +101,23 @@ public final class ReadView implements AutoCloseable {
         }
     }
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicTailer tail;
     private final Admin admin;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
     private final MessageCodec codec = MessageCodec.standard();
-    private final Thread thread;
     private volatile List<TopicPartition> partitions = List.of();
-    private volatile boolean running = true;
 
     public ReadView(KafkaClients clients, String instanceId) {
-        this.consumer = clients.consumer("bluegreen-coordinator-view-" + instanceId, Map.of("max.poll.records", 2000));
+        this.tail = new TopicTailer(clients.consumer("bluegreen-coordinator-view-" + instanceId, Map.of("max.poll.records", 2000)),
+                Topics.UPGRADE_EVENTS, "bluegreen-read-view", Duration.ofMillis(200), this::take, this::polled);
         this.admin = clients.admin("bluegreen-coordinator-view-admin-" + instanceId);
-        this.thread = new Thread(this::run, "bluegreen-read-view");
-        this.thread.setDaemon(true);
     }
 
-    /** Starts tailing and returns once the history as of now has been read. */
+    /** Starts tailing and returns once the history as of now (everything committed) has been read. */
     public ReadView start(Duration timeout) {
-        partitions = consumer.partitionsFor(Topics.UPGRADE_EVENTS, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        thread.start();
-        if (!awaitPositions(end, timeout)) {
+        partitions = tail.start(Optional.empty());
+        if (!awaitCommitted(partitions.stream().map(TopicPartition::partition).toList(), timeout)) {
             throw new IllegalStateException("The coordinator could not read " + Topics.UPGRADE_EVENTS + " to its end within "
                     + timeout + ": is Kafka reachable and the topic readable?");
         }
@@ -134,27 +125,12 @@ public final class ReadView implements AutoCloseable {
         return this;
     }
 
-    private void run() {
-        try {
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    take(record);
-                }
-                for (TopicPartition tp : consumer.assignment()) {
-                    positions.put(tp.partition(), consumer.position(tp));
-                }
-                synchronized (this) {
-                    notifyAll();
-                }
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            LOG.error("The read view stopped: {}", e.toString(), e);
-        } finally {
-            consumer.close();
+    private void polled(KafkaConsumer<byte[], byte[]> consumer) {
+        for (TopicPartition tp : consumer.assignment()) {
+            positions.put(tp.partition(), consumer.position(tp));
+        }
+        synchronized (this) {
+            notifyAll();
         }
     }
 
@@ -218,7 +194,7 @@ public final class ReadView implements AutoCloseable {
         synchronized (this) {
             while (!condition.getAsBoolean()) {
                 long left = until - System.nanoTime();
-                if (left <= 0 || !running) {
+                if (left <= 0 || !tail.running()) {
                     return false;
                 }
                 try {
@@ -256,13 +232,7 @@ public final class ReadView implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        tail.close();
         admin.close(Duration.ofSeconds(5));
     }
 }

@@ -1,5 +1,6 @@
 package io.bluegreen.coordinator.messaging;
 
+import io.bluegreen.coordinator.fleet.AlertView;
 import io.bluegreen.coordinator.fleet.CoordinatorLoop;
 import io.bluegreen.coordinator.fleet.FleetMeters;
 import io.bluegreen.coordinator.fleet.FleetSettings;
@@ -102,6 +103,12 @@ public class CoordinatorFactory {
     @Bean(preDestroy = "close")
     LagView lagView(KafkaClients clients, FleetSettings settings, ReadView view) {
         return new LagView(clients, settings.instanceId()).start(); // after the read view: the topics exist
+    }
+
+    @Context // reads the alerts' history from the start, not at the first request
+    @Bean(preDestroy = "close")
+    AlertView alertView(KafkaClients clients, FleetSettings settings, ReadView view) {
+        return new AlertView(clients, settings.instanceId()).start(); // after the read view: the topics exist
     }
 
     @Singleton
