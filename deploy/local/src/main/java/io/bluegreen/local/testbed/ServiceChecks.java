@@ -25,7 +25,8 @@ public final class ServiceChecks {
     }
 
     /**
-     * Fails unless {@code /health} answers UP, {@code /prometheus} answers in the Prometheus text format, and every
+     * Fails unless {@code /health} and its Kubernetes probes {@code /health/liveness} and {@code /health/readiness}
+     * (Kafka among the readiness checks) answer UP, {@code /prometheus} answers in the Prometheus text format, and every
      * topic exists on the test bed's broker.
      */
     public static void assertServes(URL service, Collection<String> topics) throws Exception {
@@ -33,6 +34,16 @@ public final class ServiceChecks {
         String health = get(http, service, "/health");
         if (!health.contains("\"status\":\"UP\"")) {
             throw new AssertionError("/health of " + service + " is not UP: " + health);
+        }
+        for (String probe : new String[] {"/health/liveness", "/health/readiness"}) {
+            String answer = get(http, service, probe);
+            if (!answer.contains("\"status\":\"UP\"")) {
+                throw new AssertionError(probe + " of " + service + " is not UP: " + answer);
+            }
+        }
+        String readiness = get(http, service, "/health/readiness");
+        if (!readiness.contains("\"kafka\"")) {
+            throw new AssertionError("/health/readiness of " + service + " does not check Kafka: " + readiness);
         }
         String metrics = get(http, service, "/prometheus");
         if (!metrics.contains("# TYPE jvm_memory_used_bytes gauge")) {
