@@ -1,6 +1,7 @@
 package io.bluegreen.coordinator.fleet;
 
 import io.bluegreen.coordinator.saga.Decision;
+import io.bluegreen.coordinator.saga.Dispatch;
 import io.bluegreen.coordinator.saga.InvalidPlanException;
 import io.bluegreen.coordinator.saga.LagGate;
 import io.bluegreen.coordinator.saga.Outbound;
@@ -17,6 +18,7 @@ import io.bluegreen.schemas.request.RequestAnswered;
 import io.bluegreen.schemas.request.StartUpgrade;
 import io.bluegreen.runtime.kafka.DeadLetterReason;
 import io.bluegreen.runtime.kafka.DeadLetters;
+import io.bluegreen.runtime.logging.LogContext;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.bluegreen.schemas.serde.UndecodableMessageException;
 import org.apache.avro.generic.GenericRecord;
@@ -29,7 +31,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -277,7 +278,7 @@ final class OwnedPartition implements AutoCloseable {
             if (next.isEmpty() || next.get().isAfter(now)) {
                 continue; // superseded: a newer entry is queued
             }
-            withMdc(upgrade.state.upgradeId(), null, () -> {
+            LogContext.run(upgrade.state.upgradeId(), () -> {
                 Decision decision = saga.onTick(upgrade.state, now);
                 if (decision.isEmpty()) {
                     deadlines.add(new Due(now.plus(RECHECK), due.upgradeId()));
@@ -299,7 +300,8 @@ final class OwnedPartition implements AutoCloseable {
         }
         String upgradeId = String.valueOf(((GenericRecord) input).get("upgradeId"));
         Object answering = input.getSchema().getField("causationId") == null ? null : ((GenericRecord) input).get("causationId");
-        withMdc(upgradeId, answering == null ? null : answering.toString(), () -> {
+        String commandId = answering == null ? null : answering.toString();
+        LogContext.run(upgradeId, commandId, stepOf(upgradeId, commandId), () -> {
             try {
                 if (input instanceof StartUpgrade start) {
                     start(record, start);
@@ -432,7 +434,13 @@ final class OwnedPartition implements AutoCloseable {
         upgrade.events += encoded.size();
         for (Outbound command : decision.commands()) {
             producer.send(new ProducerRecord<>(command.topic(), partition, upgrade.key.bytes(), codec.encode(command.command())));
-            LOG.info("Dispatched {} to {}", command.command().getSchema().getName(), command.topic());
+            // an Outbound is a command, or a notice such as the writer's endpoint (no command id)
+            Object commandId = command.command().getSchema().getField("commandId") == null ? null
+                    : ((GenericRecord) command.command()).get("commandId");
+            Dispatch dispatch = commandId == null ? null : state.pending().get(commandId.toString());
+            LogContext.run(state.upgradeId(), commandId == null ? null : commandId.toString(),
+                    dispatch == null ? null : dispatch.step().recordedName(),
+                    () -> LOG.info("Dispatched {} to {}", command.command().getSchema().getName(), command.topic()));
         }
         upgrade.state = state;
         if (state.isTerminal()) {
@@ -478,18 +486,11 @@ final class OwnedPartition implements AutoCloseable {
         return phase == UpgradePhase.COMPLETED || phase == UpgradePhase.ROLLED_BACK;
     }
 
-    /** Names the upgrade (and the command an agent's answer is for) in every log line of the work. */
-    private static void withMdc(String upgradeId, String commandId, Runnable work) {
-        MDC.put("upgradeId", upgradeId);
-        if (commandId != null) {
-            MDC.put("commandId", commandId);
-        }
-        try {
-            work.run();
-        } finally {
-            MDC.remove("upgradeId");
-            MDC.remove("commandId");
-        }
+    /** The step a command of a live upgrade was sent for, while it is pending; null otherwise. */
+    private String stepOf(String upgradeId, String commandId) {
+        Live upgrade = commandId == null ? null : live.get(upgradeId);
+        Dispatch dispatch = upgrade == null ? null : upgrade.state.pending().get(commandId);
+        return dispatch == null ? null : dispatch.step().recordedName();
     }
 
     /** Stops the partition's thread, aborts an open transaction (after a failure) and closes the producer. */

@@ -1,5 +1,6 @@
 package io.bluegreen.monitor.lag;
 
+import io.bluegreen.runtime.logging.LogContext;
 import io.bluegreen.monitor.alert.AlertChange;
 import io.bluegreen.monitor.alert.AlertKey;
 import io.bluegreen.monitor.alert.AlertSettings;
@@ -60,9 +61,10 @@ public final class ReplicationMonitor implements SampleHandler {
             tracker.restore(openAlerts);
         }
         watches.put(upgrade.upgradeId(), new Watch(upgrade, tracker));
-        LOG.info("Watching upgrade {}: {} database(s), Blue {}, Green {}, lag threshold {} bytes, {} open alert(s)",
+        LogContext.run(upgrade.upgradeId(), () -> LOG.info(
+                "Watching upgrade {}: {} database(s), Blue {}, Green {}, lag threshold {} bytes, {} open alert(s)",
                 upgrade.upgradeId(), upgrade.databases().size(), upgrade.blue(), upgrade.green(),
-                upgrade.lagThresholdBytes(), tracker.open().size());
+                upgrade.lagThresholdBytes(), tracker.open().size()));
     }
 
     /** Stops watching an upgrade and removes its gauges. */
@@ -73,7 +75,7 @@ public final class ReplicationMonitor implements SampleHandler {
                 watch.ended = true;
                 gauges.remove(upgradeId);
             }
-            LOG.info("No longer watching upgrade {}: {}", upgradeId, why);
+            LogContext.run(upgradeId, () -> LOG.info("No longer watching upgrade {}: {}", upgradeId, why));
         }
     }
 
@@ -87,6 +89,10 @@ public final class ReplicationMonitor implements SampleHandler {
 
     @Override
     public void handle(WatchedUpgrade upgrade, List<ReplicationSample> samples) {
+        LogContext.run(upgrade.upgradeId(), () -> handleSamples(upgrade, samples));
+    }
+
+    private void handleSamples(WatchedUpgrade upgrade, List<ReplicationSample> samples) {
         Watch watch = watches.get(upgrade.upgradeId());
         if (watch == null || watch.upgrade != upgrade) {
             return; // unwatched (or rewatched with new settings) while this sample was taken

@@ -1,5 +1,6 @@
 package io.bluegreen.monitor.lag;
 
+import io.bluegreen.runtime.logging.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,7 +134,8 @@ public final class Sampler implements AutoCloseable {
                             handlers)
                     .thenAccept(samples -> handler.handle(upgrade, samples))
                     .exceptionally(error -> {
-                        LOG.error("Handling the samples of upgrade {} failed", upgrade.upgradeId(), error);
+                        LogContext.run(upgrade.upgradeId(),
+                                () -> LOG.error("Handling the samples of upgrade {} failed", upgrade.upgradeId(), error));
                         return null;
                     });
         }

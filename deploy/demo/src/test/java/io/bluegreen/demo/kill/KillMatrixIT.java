@@ -136,10 +136,12 @@ class KillMatrixIT {
         int coordinatorPort = FreePorts.next();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String apiPassword = LocalStack.generatedMasterPassword();
-        Map<String, String> secrets = Map.of(
+        Map<String, String> environment = Map.of(
                 "BLUEGREEN_CREDENTIALS_" + CREDENTIALS_REF.toUpperCase().replace('-', '_') + "_PASSWORD", password,
                 "BLUEGREEN_CREDENTIALS_KILL_API_PASSWORD", apiPassword,
-                "BLUEGREEN_AWS_SECRET_ACCESS_KEY", secretKey);
+                "BLUEGREEN_AWS_SECRET_ACCESS_KEY", secretKey,
+                // the services log JSON lines here, which the test reads back (ServiceLogs)
+                "BLUEGREEN_LOG_FORMAT", "json");
         for (Service service : Service.values()) {
             Map<String, String> properties = new LinkedHashMap<>();
             properties.put("org.apache.avro.SERIALIZABLE_PACKAGES", "io.bluegreen");
@@ -159,7 +161,7 @@ class KillMatrixIT {
             properties.put("bluegreen.aws.poll-interval", "300ms");
             properties.put("bluegreen.monitor.sample-interval", "1s");
             Path archive = archives.resolve(service.module() + ".jsa");
-            services.put(service, new ServiceProcess(service, classpath, properties, secrets, logs).classDataArchive(archive));
+            services.put(service, new ServiceProcess(service, classpath, properties, environment, logs).classDataArchive(archive));
         }
         // the coordinator first: it creates the topics the others subscribe to
         services.get(Service.COORDINATOR).start();
@@ -214,6 +216,7 @@ class KillMatrixIT {
                     problems.add(String.valueOf(e.getCause()));
                 }
             }
+            problems.addAll(ServiceLogs.problems(logs));
             assertTrue(problems.isEmpty(), String.join("\n", problems));
         } finally {
             runs.shutdownNow();

@@ -1,0 +1,116 @@
+package io.bluegreen.demo.kill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bluegreen.demo.process.Service;
+import io.bluegreen.runtime.logging.LogContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * The logs the services wrote as JSON lines ({@code BLUEGREEN_LOG_FORMAT=json}), one file per incarnation
+ * ({@code <module>-<n>.log}), read back and checked: every line is one JSON object naming its service, and the lines
+ * about an upgrade's work name the upgrade, the command and the step.
+ */
+final class ServiceLogs {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A line of the readable text format ({@code 07:12:56.111 INFO ...}): the JSON format was not used. */
+    private static final Pattern TEXT_LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*");
+
+    private ServiceLogs() {
+    }
+
+    /** Every broken promise of the JSON logs in {@code directory}; empty when they keep them all. */
+    static List<String> problems(Path directory) throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Service service : Service.values()) {
+            List<JsonNode> lines = new ArrayList<>();
+            try (var files = Files.list(directory)) {
+                for (Path file : files.filter(f -> f.getFileName().toString().matches(service.module() + "-\\d+\\.log"))
+                        .sorted().toList()) {
+                    lines.addAll(read(file, service, problems));
+                }
+            }
+            if (lines.isEmpty()) {
+                problems.add(service.module() + " wrote no JSON log line in " + directory);
+                continue;
+            }
+            for (JsonNode line : lines) {
+                if (!line.path(LogContext.COMMAND_ID).asText().isEmpty()
+                        && (line.path(LogContext.STEP).asText().isEmpty() || line.path(LogContext.UPGRADE_ID).asText().isEmpty())) {
+                    problems.add(service.module() + " logged a command without its upgrade or step: " + line);
+                }
+            }
+            switch (service) {
+                case COORDINATOR -> require(problems, service, lines, "Dispatched",
+                        ServiceLogs::namesUpgradeCommandAndStep, "the upgrade, the command and the step");
+                case PG_AGENT, AWS_AGENT -> require(problems, service, lines, "",
+                        ServiceLogs::namesUpgradeCommandAndStep, "the upgrade, the command and the step");
+                case MONITOR -> require(problems, service, lines, "Watching upgrade",
+                        line -> !line.path(LogContext.UPGRADE_ID).asText().isEmpty(), "the upgrade");
+            }
+        }
+        return problems;
+    }
+
+    private static boolean namesUpgradeCommandAndStep(JsonNode line) {
+        return !line.path(LogContext.UPGRADE_ID).asText().isEmpty() && !line.path(LogContext.COMMAND_ID).asText().isEmpty()
+                && !line.path(LogContext.STEP).asText().isEmpty();
+    }
+
+    /**
+     * Lines whose message starts with {@code prefix} must exist, and each must pass {@code check}; with an empty prefix,
+     * at least one line of the service must pass it.
+     */
+    private static void require(List<String> problems, Service service, List<JsonNode> lines, String prefix,
+                                Predicate<JsonNode> check, String what) {
+        List<JsonNode> about = lines.stream().filter(line -> line.path("message").asText().startsWith(prefix)).toList();
+        if (prefix.isEmpty()) {
+            if (about.stream().noneMatch(check)) {
+                problems.add(service.module() + " wrote no line naming " + what);
+            }
+            return;
+        }
+        if (about.isEmpty()) {
+            problems.add(service.module() + " wrote no line starting '" + prefix + "'");
+        }
+        about.stream().filter(check.negate()).findFirst().ifPresent(line ->
+                problems.add(service.module() + " logged '" + prefix + "' without " + what + ": " + line));
+    }
+
+    private static List<JsonNode> read(Path file, Service service, List<String> problems) throws IOException {
+        List<String> text = Files.readAllLines(file);
+        List<JsonNode> lines = new ArrayList<>();
+        for (int i = 0; i < text.size(); i++) {
+            String line = text.get(i);
+            if (!line.startsWith("{")) {
+                // what the JVM itself prints (class-data warnings, the archive's dump) is no log line
+                if (TEXT_LINE.matcher(line).matches()) {
+                    problems.add(file + ":" + (i + 1) + " is a text line, not JSON: " + line);
+                }
+                continue;
+            }
+            try {
+                JsonNode node = JSON.readTree(line);
+                if (!node.isObject() || !service.module().equals(node.path("service").asText())) {
+                    problems.add(file + ":" + (i + 1) + " is not a log line of " + service.module() + ": " + line);
+                } else {
+                    lines.add(node);
+                }
+            } catch (IOException e) {
+                // a process killed with SIGKILL may leave its last line half written
+                if (i < text.size() - 1) {
+                    problems.add(file + ":" + (i + 1) + " is not a JSON line: " + line);
+                }
+            }
+        }
+        return lines;
+    }
+}
