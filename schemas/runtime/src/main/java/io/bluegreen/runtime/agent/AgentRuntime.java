@@ -5,6 +5,7 @@ import io.bluegreen.runtime.kafka.DeadLetterReason;
 import io.bluegreen.runtime.kafka.DeadLetters;
 import io.bluegreen.runtime.kafka.KafkaClientMeters;
 import io.bluegreen.runtime.kafka.KafkaConnection;
+import io.bluegreen.runtime.logging.LogContext;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.bluegreen.schemas.serde.UndecodableMessageException;
@@ -60,7 +61,7 @@ import java.util.function.UnaryOperator;
  * for it (one upgrade's commands stay in order). While a step runs the runtime sends {@code StepInProgress} for it
  * every {@code heartbeat} with the step's latest report ({@link StepContext#progress}); the coordinator extends the
  * command's deadline on each. Every log line of a command carries its upgrade id, command id and step through the
- * MDC keys {@value #MDC_UPGRADE_ID}, {@value #MDC_COMMAND_ID} and {@value #MDC_STEP}. Each step's run is measured
+ * MDC keys {@link LogContext} ({@code upgradeId}, {@code commandId}, {@code step}). Each step's run is measured
  * ({@link StepMeters}), and the consumer's and the producer's Kafka metrics are bound to the same registry.
  *
  * <p>Commands are read committed only, and fetched with {@code fetch.max.wait.ms=10}: a switchover's commands must
@@ -69,9 +70,6 @@ import java.util.function.UnaryOperator;
  */
 public final class AgentRuntime implements AutoCloseable {
 
-    public static final String MDC_UPGRADE_ID = "upgradeId";
-    public static final String MDC_COMMAND_ID = "commandId";
-    public static final String MDC_STEP = "step";
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
     private static final Duration MAX_SEND_BACKOFF = Duration.ofSeconds(5);
@@ -352,9 +350,9 @@ public final class AgentRuntime implements AutoCloseable {
             return send(DeadLetters.of(record, DeadLetterReason.NOT_FOR_THIS_SERVICE, wrong, settings.name()));
         }
         StepContext context = StepContext.of(command, clock);
-        MDC.put(MDC_UPGRADE_ID, context.upgradeId());
-        MDC.put(MDC_COMMAND_ID, context.commandId());
-        MDC.put(MDC_STEP, context.step());
+        MDC.put(LogContext.UPGRADE_ID, context.upgradeId());
+        MDC.put(LogContext.COMMAND_ID, context.commandId());
+        MDC.put(LogContext.STEP, context.step());
         Optional<SpecificRecord> answer;
         AnsweredCommands.Claim claim = answered.claim(context.commandId());
         if (claim instanceof AnsweredCommands.Claim.Answered earlier) {
@@ -423,14 +421,7 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     private static void withMdc(StepContext context, Runnable action) {
-        MDC.put(MDC_UPGRADE_ID, context.upgradeId());
-        MDC.put(MDC_COMMAND_ID, context.commandId());
-        MDC.put(MDC_STEP, context.step());
-        try {
-            action.run();
-        } finally {
-            MDC.clear();
-        }
+        LogContext.run(context.upgradeId(), context.commandId(), context.step(), action);
     }
 
     private static ThreadFactory threads(String prefix) {

@@ -5,6 +5,7 @@ import io.bluegreen.local.testbed.WithTestBed;
 import io.bluegreen.runtime.kafka.DeadLetters;
 import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.bluegreen.runtime.kafka.TopicInstaller;
+import io.bluegreen.runtime.logging.LogContext;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.command.pg.FenceWrites;
 import io.bluegreen.schemas.command.pg.UnfenceWrites;
@@ -273,9 +274,9 @@ class AgentRuntimeIT {
         assertInstanceOf(StepSucceeded.class, answers.get(0).value());
         assertEquals(1, runs.get(command.getCommandId()).get(), "a command id in flight is not started twice");
         Map<String, String> mdc = mdcSeen.get(command.getCommandId());
-        assertEquals(upgradeId, mdc.get(AgentRuntime.MDC_UPGRADE_ID));
-        assertEquals(command.getCommandId(), mdc.get(AgentRuntime.MDC_COMMAND_ID));
-        assertEquals("VerifyData", mdc.get(AgentRuntime.MDC_STEP));
+        assertEquals(upgradeId, mdc.get(LogContext.UPGRADE_ID));
+        assertEquals(command.getCommandId(), mdc.get(LogContext.COMMAND_ID));
+        assertEquals("VerifyData", mdc.get(LogContext.STEP));
     }
 
     @Test
