@@ -77,6 +77,7 @@ final class UpCommand implements Callable<Integer> {
             ObjectNode up = JsonNodeFactory.instance.objectNode();
             up.put("api", coordinator);
             up.put("openapi", coordinator + "/openapi/bluegreen-coordinator-1.yml");
+            up.put("web", coordinator + "/ui/");
             up.put("health", coordinator + "/health");
             up.put("prometheus", coordinator + "/prometheus");
             up.put("kafkaBootstrapServers", stack.kafkaBootstrapServers());
@@ -98,6 +99,7 @@ final class UpCommand implements Callable<Integer> {
             out.printf("bluegreen local stack, up in %.1f s%n", (System.nanoTime() - began) / 1e9);
             out.println("  REST API        " + coordinator + "/upgrades");
             out.println("  OpenAPI         " + coordinator + "/openapi/bluegreen-coordinator-1.yml");
+            out.println("  web view        " + coordinator + "/ui/ (log in as the API user)");
             out.println("  health          " + coordinator + "/health");
             out.println("  metrics         " + coordinator + "/prometheus");
             out.println("  Kafka           " + stack.kafkaBootstrapServers());

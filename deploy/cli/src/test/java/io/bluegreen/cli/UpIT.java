@@ -60,7 +60,7 @@ class UpIT {
             }
             String printed = String.join("\n", printedLines.get());
             assertTrue(up.isAlive(), "up stopped early: " + printed);
-            for (String endpoint : List.of("REST API", "OpenAPI", "health", "metrics", "Kafka", "local RDS")) {
+            for (String endpoint : List.of("REST API", "OpenAPI", "web view", "health", "metrics", "Kafka", "local RDS")) {
                 assertTrue(printed.contains(endpoint), endpoint + " is printed: " + printed);
             }
             Matcher export = EXPORT.matcher(printed);

@@ -160,7 +160,11 @@ public final class LocalStack implements AutoCloseable {
                 config.put("micronaut.security.reject-not-found", false);
                 config.put("micronaut.server.max-request-size", "1MB");
                 config.put("micronaut.security.intercept-url-map", java.util.List.of(
-                        Map.of("pattern", "/openapi/**", "access", java.util.List.of("isAnonymous()"))));
+                        Map.of("pattern", "/openapi/**", "access", java.util.List.of("isAnonymous()")),
+                        Map.of("pattern", "/ui/**", "access", java.util.List.of("isAnonymous()"))));
+                // the coordinator's web view: its files need no login, its data comes from the API with one
+                config.put("micronaut.router.static-resources.ui.paths", "classpath:ui");
+                config.put("micronaut.router.static-resources.ui.mapping", "/ui/**");
                 config.putAll(overrides);
                 EmbeddedServer services = ApplicationContext.run(EmbeddedServer.class, config);
                 return new LocalStack(kafka, rds, client, services, durableDatabases, apiUser);
