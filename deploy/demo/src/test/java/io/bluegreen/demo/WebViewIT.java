@@ -119,8 +119,7 @@ class WebViewIT {
         logIn(viewer.name(), viewer.password());
         awaitText("the upgrade is listed with its phase", () -> !phaseInList(upgradeId).isEmpty());
         assertTrue(text("roles").contains("viewer"));
-        row(upgradeId).click();
-        awaitText("the upgrade opens", () -> text("detail-title").equals(upgradeId));
+        open(upgradeId);
         int firstEvents = timelineSize();
         assertTrue(firstEvents > 0, "the timeline starts with the request");
         awaitUntil(Duration.ofMinutes(3), "the upgrade reaches the approval gate",
@@ -137,7 +136,7 @@ class WebViewIT {
         LocalStack.ApiUser admin = stack.apiUser();
         logIn(admin.name(), admin.password());
         awaitText("the upgrade is listed", () -> !phaseInList(upgradeId).isEmpty());
-        row(upgradeId).click();
+        open(upgradeId);
         awaitText("both buttons are offered to a user with every role", () -> visible("approve") && visible("rollback"));
         awaitText("one lag series per database", () -> seriesWithPoints().equals(Set.of("app", "billing")));
         awaitText("the alert is shown", () -> text("alert-list").contains("lag over the threshold on app (web view test)"));
@@ -217,8 +216,12 @@ class WebViewIT {
         return browser.findElement(By.id(id)).isDisplayed();
     }
 
-    private WebElement row(String upgradeId) {
-        return browser.findElement(By.cssSelector("tr[data-upgrade='" + upgradeId + "']"));
+    /** Clicks the upgrade's row (again, should the list's refresh have replaced it meanwhile) until it is open. */
+    private void open(String upgradeId) {
+        awaitText("the upgrade opens", () -> {
+            browser.findElement(By.cssSelector("tr[data-upgrade='" + upgradeId + "']")).click();
+            return text("detail-title").equals(upgradeId);
+        });
     }
 
     private String phaseInList(String upgradeId) {
