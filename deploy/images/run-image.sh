@@ -61,4 +61,12 @@ echo "running ${entrypoint[*]} as $user" >&2
 unshare --mount --fork -- sh -c '
   root=$1; shift
   mount -t proc proc "$root/proc" && mount --rbind /dev "$root/dev" && exec "$@"
-' sh "$work/rootfs" env "${env[@]}" "$(command -v chroot)" --userspec="$user" "$work/rootfs" "${entrypoint[@]}"
+' sh "$work/rootfs" env "${env[@]}" "$(command -v chroot)" --userspec="$user" "$work/rootfs" "${entrypoint[@]}" &
+child=$!
+# Ctrl-C or a TERM stops the service (its shutdown hooks run), then the root file system is deleted; unshare ignores
+# both while it waits, so the signal goes to its child, the service
+trap 'pkill -TERM -P "$child" 2>/dev/null' INT TERM
+status=0
+wait "$child" || status=$?
+while kill -0 "$child" 2>/dev/null; do wait "$child" || status=$?; done
+exit "$status"
