@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  *   <li>the service's code or the shared runtime's code names it: a placeholder ({@code @Value("${bluegreen.aws.poll-interval:15s}")}),
  *   a string literal ({@code "bluegreen.credentials.source"}); a family of keys when a literal prefix is joined to a
  *   name ({@code "bluegreen.credentials." + reference + ".hosts"}) or an {@code @EachProperty} names one
- *   ({@code bluegreen.api.users.<name>.roles});</li>
+ *   ({@code bluegreen.api.users.<name>.roles}); an environment variable it reads by name
+ *   ({@code "BLUEGREEN_LOG_FORMAT"});</li>
  *   <li>it is {@code kafka.} followed by a setting {@link KafkaConnection} hands to every Kafka client of a service.</li>
  * </ul>
  * An environment variable is known when one of the keys Micronaut maps it to is: lower case, each {@code _} read as
@@ -38,6 +39,7 @@ final class ConfigurationKeys {
     private static final Pattern KEY_LITERAL = Pattern.compile("\"((?:bluegreen|kafka|micronaut|endpoints)(?:\\.[a-z0-9\\-]+)+)\"");
     private static final Pattern FAMILY = Pattern.compile(
             "\"([a-z0-9\\-]+(?:\\.[a-z0-9\\-]+)*\\.)\"\\s*\\+\\s*[A-Za-z_][\\w.()]*\\s*\\+\\s*\"\\.([a-z0-9\\-.]*)");
+    private static final Pattern VARIABLE_LITERAL = Pattern.compile("\"((?:BLUEGREEN|KAFKA|MICRONAUT)(?:_[A-Z0-9]+)+)\"");
     private static final Pattern EACH_PROPERTY = Pattern.compile("@EachProperty\\(\\s*(?:value\\s*=\\s*)?\"([a-z0-9.\\-]+)\"");
 
     /** A family: prefix, one name, then the suffix (empty: anything). */
@@ -99,6 +101,10 @@ final class ConfigurationKeys {
         Matcher family = FAMILY.matcher(source);
         while (family.find()) {
             families.add(new Family(family.group(1), family.group(2).replaceAll("\\.$", "")));
+        }
+        Matcher variable = VARIABLE_LITERAL.matcher(source);
+        while (variable.find()) {
+            environmentPlaceholders.add(variable.group(1));
         }
         Matcher each = EACH_PROPERTY.matcher(source);
         while (each.find()) {

@@ -119,6 +119,7 @@ class ManifestsAgreeWithServicesTest {
         assertTrue(coordinator.keys().knowsEnvironmentVariable("BLUEGREEN_CREDENTIALS_ORDERS_HOSTS"), "a family of the runtime");
         assertTrue(coordinator.keys().knowsEnvironmentVariable("BLUEGREEN_API_USERS_OPS_ROLES"), "an @EachProperty");
         assertTrue(coordinator.keys().knowsEnvironmentVariable("KAFKA_SSL_TRUSTSTORE_LOCATION"), "a Kafka connection setting");
+        assertTrue(coordinator.keys().knowsEnvironmentVariable("BLUEGREEN_LOG_FORMAT"), "read by name in the runtime");
         assertTrue(!coordinator.keys().knowsEnvironmentVariable("KAFKA_MAX_POLL_RECORDS"), "not a connection setting");
         assertTrue(!coordinator.keys().knowsEnvironmentVariable("BLUEGREEN_CREDENTIALS_SORUCE"), "a typo");
         assertTrue(!coordinator.keys().knowsEnvironmentVariable("BLUEGREEN_PG_DRAIN_METHOD"), "the pg-agent's key");
