@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs an image tar built by `mvn -Pimages package` (target/jib-image.tar) without a container engine, to check it:
 # unpacks its layers in order into a root file system and runs the image's entrypoint there in a chroot, as the
-# image's user, with the image's environment, /proc and /dev. Needs root (chroot, mount), unshare, python3.
+# image's user, with the image's environment, /proc and /dev, the root file system read-only and /tmp an empty tmpfs
+# (as deploy/k8s runs the pods). Needs root (chroot, mount), unshare, python3.
 #
 #   deploy/images/run-image.sh pg-agent/target/jib-image.tar -version          # replaces the main class's arguments
 #   sudo deploy/images/run-image.sh coordinator/target/jib-image.tar            # the service itself
@@ -58,9 +59,11 @@ chmod 1777 "$work/rootfs/tmp"
 [[ "$workdir" == / ]] || echo "note: the image's working directory $workdir is not applied; running in /" >&2
 echo "running ${entrypoint[*]} as $user" >&2
 # the image's environment only, as a container runtime gives it; chroot looks the entrypoint up on the image's PATH
+# like the pods of deploy/k8s: the root file system read-only, an empty writable /tmp
 unshare --mount --fork -- sh -c '
   root=$1; shift
-  mount -t proc proc "$root/proc" && mount --rbind /dev "$root/dev" && exec "$@"
+  mount --bind "$root" "$root" && mount -o remount,bind,ro "$root" && mount -t tmpfs tmpfs "$root/tmp" &&
+    mount -t proc proc "$root/proc" && mount --rbind /dev "$root/dev" && exec "$@"
 ' sh "$work/rootfs" env "${env[@]}" "$(command -v chroot)" --userspec="$user" "$work/rootfs" "${entrypoint[@]}" &
 child=$!
 # Ctrl-C or a TERM stops the service (its shutdown hooks run), then the root file system is deleted; unshare ignores
