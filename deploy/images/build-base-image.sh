@@ -8,7 +8,7 @@
 #
 # Production images start from a maintained image instead (images.base, eclipse-temurin:17-jre by default): this one
 # gets no security updates but those of the machine that built it.
-# Needs: a JDK 17 with jmods (JAVA_HOME, or the one `java` runs), ldd, tar, sha256sum. About 10 s.
+# Needs: a JDK 17 with jmods (JAVA_HOME, or the one `java` runs), ldd, readelf, tar, sha256sum. About 15 s.
 set -euo pipefail
 
 out=$(realpath -m "${1:-"$(dirname "$0")/target/base-image.tar"}")
