@@ -97,8 +97,9 @@ public final class FleetMeters {
 
     private void gauge(MeterRegistry registry, String name, String unit, String description,
                        ToDoubleFunction<Figures> read, String... tags) {
+        // held strongly: nothing else keeps this object, and a gauge's weakly held object reads NaN once collected
         Gauge.Builder<FleetMeters> builder = Gauge.builder(name, this, m -> read.applyAsDouble(m.current()))
-                .description(description).tags(tags);
+                .description(description).tags(tags).strongReference(true);
         if (unit != null) {
             builder.baseUnit(unit);
         }

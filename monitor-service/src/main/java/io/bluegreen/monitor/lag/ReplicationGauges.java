@@ -45,12 +45,20 @@ public final class ReplicationGauges {
     }
 
     public static final String RAISED_ALERTS = "bluegreen.monitor.raised.alerts";
+    /** The kinds of alert the monitor raises from its samples (the coordinator raises the data alerts). */
+    private static final List<AlertKind> MONITORED = List.of(AlertKind.LAG_OVER_THRESHOLD, AlertKind.APPLY_WORKER_DOWN,
+            AlertKind.APPLY_ERRORS_INCREASING, AlertKind.WAL_RETENTION_DANGER, AlertKind.SCHEMA_DRIFT,
+            AlertKind.BLUE_UNREACHABLE, AlertKind.GREEN_UNREACHABLE);
 
     private final MeterRegistry registry;
     private final Map<Key, Registered> registered = new ConcurrentHashMap<>();
 
     public ReplicationGauges(MeterRegistry registry) {
         this.registry = registry;
+        // at zero from the start, so that a rule on their increase sees the first raise
+        for (AlertKind kind : MONITORED) {
+            raisedAlerts(kind);
+        }
     }
 
     public void record(ReplicationSample sample) {
@@ -89,8 +97,12 @@ public final class ReplicationGauges {
 
     /** An alert of this kind was raised (counted once per raise, not per sample). */
     public void alertRaised(AlertKind kind) {
-        Counter.builder(RAISED_ALERTS).baseUnit("alerts").description("Alerts this monitor instance raised, by kind")
-                .tag("kind", kind.name()).register(registry).increment();
+        raisedAlerts(kind).increment();
+    }
+
+    private Counter raisedAlerts(AlertKind kind) {
+        return Counter.builder(RAISED_ALERTS).baseUnit("alerts").description("Alerts this monitor instance raised, by kind")
+                .tag("kind", kind.name()).register(registry);
     }
 
     public int databases() {

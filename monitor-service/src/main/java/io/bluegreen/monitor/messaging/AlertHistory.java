@@ -2,6 +2,7 @@ package io.bluegreen.monitor.messaging;
 
 import io.bluegreen.monitor.alert.AlertKey;
 import io.bluegreen.monitor.alert.OpenAlerts;
+import io.bluegreen.runtime.kafka.KafkaClientMeters;
 import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.schemas.serde.MessageCodec;
@@ -36,8 +37,11 @@ public final class AlertHistory {
 
     private final Map<String, Object> consumerConfig;
     private final Duration timeout;
+    private final KafkaClientMeters meters;
 
-    public AlertHistory(KafkaConnection kafka, Duration timeout) {
+    /** @param meters binds each reader's Kafka metrics to the service's registry while it reads */
+    public AlertHistory(KafkaConnection kafka, Duration timeout, KafkaClientMeters meters) {
+        this.meters = meters;
         this.consumerConfig = kafka.with(Map.of(
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
@@ -55,7 +59,8 @@ public final class AlertHistory {
             return open;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = meters.consumer(consumerConfig, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(Topics.ALERTS, timeout);
             if (infos == null || infos.isEmpty()) {
                 return open;

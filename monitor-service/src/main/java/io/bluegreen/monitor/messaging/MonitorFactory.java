@@ -7,9 +7,11 @@ import io.bluegreen.monitor.lag.ReplicationMonitor;
 import io.bluegreen.monitor.lag.Sampler;
 import io.bluegreen.monitor.lag.SamplerSettings;
 import io.bluegreen.runtime.credentials.CredentialsResolver;
+import io.bluegreen.runtime.kafka.KafkaClientMeters;
 import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micronaut.configuration.kafka.annotation.KafkaClient;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -48,9 +50,15 @@ public class MonitorFactory {
         return new AlertSettings(walRetentionLimitBytes, clearRatio, raiseAfter, clearAfter, errorsClearAfter);
     }
 
+    /**
+     * The producer's Kafka metrics are bound as every hand-built client's are (Micrometer's {@code KafkaClientMetrics}:
+     * the same names and tags on every service), so Micronaut Kafka's own binder is off
+     * ({@code micronaut.metrics.binders.kafka.enabled: false} in application.yml).
+     */
     @Singleton
     KafkaMonitorOutput output(@KafkaClient(id = "bluegreen-monitor", acks = KafkaClient.Acknowledge.ALL)
-                              Producer<byte[], byte[]> producer) {
+                              Producer<byte[], byte[]> producer, MeterRegistry registry) {
+        new KafkaClientMetrics(producer).bindTo(registry);
         return new KafkaMonitorOutput(producer);
     }
 
@@ -94,9 +102,10 @@ public class MonitorFactory {
                                  @Value("${bluegreen.monitor.alert-history-timeout:30s}") Duration historyTimeout,
                                  ReplicationMonitor monitor, KafkaMonitorOutput output,
                                  @KafkaClient(id = "bluegreen-monitor", acks = KafkaClient.Acknowledge.ALL)
-                                 Producer<byte[], byte[]> deadLetters) {
+                                 Producer<byte[], byte[]> deadLetters, MeterRegistry registry) {
+        KafkaClientMeters meters = KafkaClientMeters.on(registry);
         UpgradeEventsConsumer consumer = new UpgradeEventsConsumer(kafka, groupId, monitor,
-                new AlertHistory(kafka, historyTimeout), deadLetters, output);
+                new AlertHistory(kafka, historyTimeout, meters), deadLetters, output, meters);
         consumer.start();
         return consumer;
     }

@@ -7,6 +7,7 @@ import io.bluegreen.monitor.lag.WatchedUpgrade;
 import io.bluegreen.schemas.Topics;
 import io.bluegreen.runtime.kafka.DeadLetterReason;
 import io.bluegreen.runtime.kafka.DeadLetters;
+import io.bluegreen.runtime.kafka.KafkaClientMeters;
 import io.bluegreen.runtime.kafka.KafkaConnection;
 import io.bluegreen.schemas.serde.MessageCodec;
 import io.bluegreen.schemas.serde.UndecodableMessageException;
@@ -62,6 +63,7 @@ public final class UpgradeEventsConsumer implements AutoCloseable {
     private final AlertHistory alertHistory;
     private final Producer<byte[], byte[]> deadLetters;
     private final KafkaMonitorOutput output;
+    private final KafkaClientMeters meters;
     private final Map<TopicPartition, PartitionFold> folds = new HashMap<>();
     private final Thread thread;
     private volatile Consumer<byte[], byte[]> consumer;
@@ -69,7 +71,8 @@ public final class UpgradeEventsConsumer implements AutoCloseable {
 
     public UpgradeEventsConsumer(KafkaConnection kafka, String groupId, ReplicationMonitor monitor,
                                  AlertHistory alertHistory, Producer<byte[], byte[]> deadLetters,
-                                 KafkaMonitorOutput output) {
+                                 KafkaMonitorOutput output, KafkaClientMeters meters) {
+        this.meters = meters;
         this.config = kafka.with(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
@@ -91,7 +94,8 @@ public final class UpgradeEventsConsumer implements AutoCloseable {
     }
 
     private void run() {
-        try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(config)) {
+        try (KafkaConsumer<byte[], byte[]> kafka = meters.consumer(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer = kafka;
             kafka.subscribe(List.of(Topics.UPGRADE_EVENTS), new Rebalance());
             while (running) {
