@@ -439,7 +439,7 @@ final class OwnedPartition implements AutoCloseable {
                     : ((GenericRecord) command.command()).get("commandId");
             Dispatch dispatch = commandId == null ? null : state.pending().get(commandId.toString());
             LogContext.run(state.upgradeId(), commandId == null ? null : commandId.toString(),
-                    dispatch == null ? null : dispatch.step().recordedName(),
+                    dispatch == null ? null : dispatch.step().commandName(),
                     () -> LOG.info("Dispatched {} to {}", command.command().getSchema().getName(), command.topic()));
         }
         upgrade.state = state;
@@ -486,11 +486,14 @@ final class OwnedPartition implements AutoCloseable {
         return phase == UpgradePhase.COMPLETED || phase == UpgradePhase.ROLLED_BACK;
     }
 
-    /** The step a command of a live upgrade was sent for, while it is pending; null otherwise. */
+    /**
+     * The step a command of a live upgrade was sent for, while it is pending, by the command's name as the agents log
+     * it (UnfenceWrites for the saga's ReleaseFence); null otherwise.
+     */
     private String stepOf(String upgradeId, String commandId) {
         Live upgrade = commandId == null ? null : live.get(upgradeId);
         Dispatch dispatch = upgrade == null ? null : upgrade.state.pending().get(commandId);
-        return dispatch == null ? null : dispatch.step().recordedName();
+        return dispatch == null ? null : dispatch.step().commandName();
     }
 
     /** Stops the partition's thread, aborts an open transaction (after a failure) and closes the producer. */

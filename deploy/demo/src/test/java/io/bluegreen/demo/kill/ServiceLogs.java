@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -22,6 +24,7 @@ final class ServiceLogs {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A line of the readable text format ({@code 07:12:56.111 INFO ...}): the JSON format was not used. */
+    private static final Pattern DISPATCHED_COMMAND = Pattern.compile("Dispatched \\w+ to bluegreen\\.\\w+\\.commands");
     private static final Pattern TEXT_LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*");
 
     private ServiceLogs() {
@@ -30,6 +33,7 @@ final class ServiceLogs {
     /** Every broken promise of the JSON logs in {@code directory}; empty when they keep them all. */
     static List<String> problems(Path directory) throws IOException {
         List<String> problems = new ArrayList<>();
+        Map<String, String> stepOfCommand = new HashMap<>();
         for (Service service : Service.values()) {
             List<JsonNode> lines = new ArrayList<>();
             try (var files = Files.list(directory)) {
@@ -49,12 +53,26 @@ final class ServiceLogs {
                 }
             }
             switch (service) {
-                case COORDINATOR -> require(problems, service, lines, "Dispatched",
+                // a command it sends (a notice such as WriterEndpointChanged names no command)
+                case COORDINATOR -> require(problems, service, lines, "'Dispatched <command> to bluegreen.*.commands'",
+                        line -> DISPATCHED_COMMAND.matcher(line.path("message").asText()).matches(),
                         ServiceLogs::namesUpgradeCommandAndStep, "the upgrade, the command and the step");
-                case PG_AGENT, AWS_AGENT -> require(problems, service, lines, "",
+                case PG_AGENT, AWS_AGENT -> require(problems, service, lines, "about a step",
+                        line -> !line.path(LogContext.STEP).asText().isEmpty(),
                         ServiceLogs::namesUpgradeCommandAndStep, "the upgrade, the command and the step");
-                case MONITOR -> require(problems, service, lines, "Watching upgrade",
+                case MONITOR -> require(problems, service, lines, "'Watching upgrade'",
+                        line -> line.path("message").asText().startsWith("Watching upgrade"),
                         line -> !line.path(LogContext.UPGRADE_ID).asText().isEmpty(), "the upgrade");
+            }
+            // one name per step across the services: what the coordinator dispatched is what the agents ran
+            for (JsonNode line : lines) {
+                String command = line.path(LogContext.COMMAND_ID).asText();
+                String step = line.path(LogContext.STEP).asText();
+                String named = command.isEmpty() || step.isEmpty() ? null : stepOfCommand.putIfAbsent(command, step);
+                if (named != null && !named.equals(step)) {
+                    problems.add(service.module() + " names command " + command + " step " + step + ", elsewhere "
+                            + named);
+                }
             }
         }
         return problems;
@@ -65,24 +83,15 @@ final class ServiceLogs {
                 && !line.path(LogContext.STEP).asText().isEmpty();
     }
 
-    /**
-     * Lines whose message starts with {@code prefix} must exist, and each must pass {@code check}; with an empty prefix,
-     * at least one line of the service must pass it.
-     */
-    private static void require(List<String> problems, Service service, List<JsonNode> lines, String prefix,
-                                Predicate<JsonNode> check, String what) {
-        List<JsonNode> about = lines.stream().filter(line -> line.path("message").asText().startsWith(prefix)).toList();
-        if (prefix.isEmpty()) {
-            if (about.stream().noneMatch(check)) {
-                problems.add(service.module() + " wrote no line naming " + what);
-            }
-            return;
+    /** Lines that {@code select} picks must exist, and each must pass {@code check}. */
+    private static void require(List<String> problems, Service service, List<JsonNode> lines, String which,
+                                Predicate<JsonNode> select, Predicate<JsonNode> check, String what) {
+        List<JsonNode> selected = lines.stream().filter(select).toList();
+        if (selected.isEmpty()) {
+            problems.add(service.module() + " wrote no line " + which);
         }
-        if (about.isEmpty()) {
-            problems.add(service.module() + " wrote no line starting '" + prefix + "'");
-        }
-        about.stream().filter(check.negate()).findFirst().ifPresent(line ->
-                problems.add(service.module() + " logged '" + prefix + "' without " + what + ": " + line));
+        selected.stream().filter(check.negate()).findFirst().ifPresent(line ->
+                problems.add(service.module() + " logged a line " + which + " without " + what + ": " + line));
     }
 
     private static List<JsonNode> read(Path file, Service service, List<String> problems) throws IOException {
