@@ -2,6 +2,7 @@ package io.bluegreen.demo.kill;
 
 import io.bluegreen.demo.LocalStack;
 import io.bluegreen.demo.process.Service;
+import io.bluegreen.demo.process.ProcessSettings;
 import io.bluegreen.demo.process.ServiceProcess;
 import io.bluegreen.local.kafka.EmbeddedKafka;
 import io.bluegreen.local.rds.RdsEmulator;
@@ -136,30 +137,16 @@ class KillMatrixIT {
         int coordinatorPort = FreePorts.next();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String apiPassword = LocalStack.generatedMasterPassword();
-        Map<String, String> environment = Map.of(
-                "BLUEGREEN_CREDENTIALS_" + CREDENTIALS_REF.toUpperCase().replace('-', '_') + "_PASSWORD", password,
-                "BLUEGREEN_CREDENTIALS_KILL_API_PASSWORD", apiPassword,
-                "BLUEGREEN_AWS_SECRET_ACCESS_KEY", secretKey,
-                // the services log JSON lines here, which the test reads back (ServiceLogs)
-                "BLUEGREEN_LOG_FORMAT", "json");
+        ProcessSettings settings = new ProcessSettings(kafka.bootstrapServers(), emulator.endpoint(),
+                new ProcessSettings.Login(CREDENTIALS_REF, USER, password),
+                new ProcessSettings.Login("kill-api", "kill-matrix", apiPassword), secretKey);
+        // the services log JSON lines here, which the test reads back (ServiceLogs)
+        Map<String, String> environment = settings.environment(Map.of("BLUEGREEN_LOG_FORMAT", "json"));
         for (Service service : Service.values()) {
-            Map<String, String> properties = new LinkedHashMap<>();
-            properties.put("org.apache.avro.SERIALIZABLE_PACKAGES", "io.bluegreen");
-            properties.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-            properties.put("micronaut.server.host", "127.0.0.1");
-            properties.put("micronaut.server.port", service == Service.COORDINATOR ? String.valueOf(coordinatorPort) : "-1");
-            properties.put("bluegreen.topics.partitions", "3");
-            properties.put("kafka.consumers.default.session.timeout.ms", "3000");
-            properties.put("kafka.consumers.default.heartbeat.interval.ms", "500");
-            properties.put("bluegreen.coordinator.session-timeout", "3s");
-            properties.put("bluegreen.credentials." + CREDENTIALS_REF + ".username", USER);
-            properties.put("bluegreen.credentials." + CREDENTIALS_REF + ".hosts", LocalStack.LOCAL_HOSTS);
-            properties.put("bluegreen.credentials.kill-api.username", "kill-matrix");
-            properties.put("bluegreen.api.users.kill-api.roles", "viewer,operator,approver");
-            properties.put("bluegreen.aws.endpoint-override", emulator.endpoint().toString());
-            properties.put("bluegreen.aws.access-key-id", "local");
-            properties.put("bluegreen.aws.poll-interval", "300ms");
-            properties.put("bluegreen.monitor.sample-interval", "1s");
+            Map<String, String> properties = settings.properties(service, service == Service.COORDINATOR ? coordinatorPort : -1,
+                    Map.of("kafka.consumers.default.session.timeout.ms", "3000",
+                            "kafka.consumers.default.heartbeat.interval.ms", "500",
+                            "bluegreen.coordinator.session-timeout", "3s"));
             Path archive = archives.resolve(service.module() + ".jsa");
             services.put(service, new ServiceProcess(service, classpath, properties, environment, logs).classDataArchive(archive));
         }

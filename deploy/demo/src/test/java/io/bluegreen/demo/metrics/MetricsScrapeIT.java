@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bluegreen.demo.LocalStack;
 import io.bluegreen.demo.process.Service;
+import io.bluegreen.demo.process.ProcessSettings;
 import io.bluegreen.demo.process.ServiceProcess;
 import io.bluegreen.demo.rehearsal.UpgradeApi;
 import io.bluegreen.local.kafka.EmbeddedKafka;
@@ -93,28 +94,14 @@ class MetricsScrapeIT {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", secretKey)))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Map<String, String> secrets = Map.of(
-                "BLUEGREEN_CREDENTIALS_" + CREDENTIALS_REF.toUpperCase().replace('-', '_') + "_PASSWORD", password,
-                "BLUEGREEN_CREDENTIALS_" + API_REF.toUpperCase().replace('-', '_') + "_PASSWORD", apiPassword,
-                "BLUEGREEN_AWS_SECRET_ACCESS_KEY", secretKey);
+        ProcessSettings settings = new ProcessSettings(kafka.bootstrapServers(), emulator.endpoint(),
+                new ProcessSettings.Login(CREDENTIALS_REF, USER, password),
+                new ProcessSettings.Login(API_REF, "metrics", apiPassword), secretKey);
         for (Service service : Service.values()) {
             ports.put(service, FreePorts.next());
-            Map<String, String> properties = new LinkedHashMap<>();
-            properties.put("org.apache.avro.SERIALIZABLE_PACKAGES", "io.bluegreen");
-            properties.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-            properties.put("micronaut.server.host", "127.0.0.1");
-            properties.put("micronaut.server.port", String.valueOf(ports.get(service)));
-            properties.put("bluegreen.topics.partitions", "3");
-            properties.put("bluegreen.credentials." + CREDENTIALS_REF + ".username", USER);
-            properties.put("bluegreen.credentials." + CREDENTIALS_REF + ".hosts", LocalStack.LOCAL_HOSTS);
-            properties.put("bluegreen.credentials." + API_REF + ".username", "metrics");
-            properties.put("bluegreen.api.users." + API_REF + ".roles", "viewer,operator,approver");
-            properties.put("bluegreen.aws.endpoint-override", emulator.endpoint().toString());
-            properties.put("bluegreen.aws.access-key-id", "local");
-            properties.put("bluegreen.aws.poll-interval", "300ms");
-            properties.put("bluegreen.monitor.sample-interval", "1s");
             // topic creation at start-up tolerates the others creating the same topics: all four start at once
-            services.put(service, new ServiceProcess(service, classpath, properties, secrets, logs).start());
+            services.put(service, new ServiceProcess(service, classpath, settings.properties(service, ports.get(service),
+                    Map.of()), settings.environment(Map.of()), logs).start());
         }
         DBInstance blue = createBlue("metrics-blue");
         await("every service started").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
