@@ -2,6 +2,7 @@ package io.bluegreen.monitor.lag;
 
 import io.bluegreen.schemas.common.AlertKind;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -129,10 +130,11 @@ public final class ReplicationGauges {
                 + "on Green", null, tags, values, v -> v.workerAlive));
         meters.add(gauge("bluegreen.replication.last.message.age.seconds", "Seconds since Green's apply worker last "
                 + "heard from Blue", "seconds", tags, values, v -> v.lastMessageAgeSeconds));
-        meters.add(gauge("bluegreen.replication.apply.errors", "Errors applying changes on Green "
-                + "(pg_stat_subscription_stats.apply_error_count)", "errors", tags, values, v -> v.applyErrors));
-        meters.add(gauge("bluegreen.replication.sync.errors", "Errors copying tables on Green "
-                + "(pg_stat_subscription_stats.sync_error_count)", "errors", tags, values, v -> v.syncErrors));
+        // PostgreSQL's own counters, exported as counters (a statistics reset reads as a counter reset)
+        meters.add(counter("bluegreen.replication.apply.errors", "Errors applying changes on Green "
+                + "(pg_stat_subscription_stats.apply_error_count)", tags, values, v -> v.applyErrors));
+        meters.add(counter("bluegreen.replication.sync.errors", "Errors copying tables on Green "
+                + "(pg_stat_subscription_stats.sync_error_count)", tags, values, v -> v.syncErrors));
         meters.add(gauge("bluegreen.replication.schema.drift", "1 when the tables of the database differ between "
                 + "Blue and Green", null, tags, values, v -> v.schemaDrift));
         meters.add(gauge("bluegreen.replication.tables.not.ready", "Tables of the subscription still in their "
@@ -152,6 +154,11 @@ public final class ReplicationGauges {
             builder.baseUnit(unit);
         }
         return builder.register(registry);
+    }
+
+    private Meter counter(String name, String description, Tags tags, Values values, ToDoubleFunction<Values> read) {
+        return FunctionCounter.builder(name, values, read).description(description).baseUnit("errors").tags(tags)
+                .register(registry);
     }
 
     private static double number(Long value) {

@@ -26,6 +26,19 @@ class ReplicationGaugesTest {
     }
 
     @Test
+    void postgresErrorCountsAreCountersAndGoWithTheUpgrade() {
+        gauges.record(new Samples().subscription(true, true, 3, 1).build());
+        var apply = registry.get("bluegreen.replication.apply.errors").tags("upgrade", "u-1", "database", "app")
+                .functionCounter();
+        assertEquals(3, apply.count());
+        assertEquals("errors", apply.getId().getBaseUnit());
+        assertEquals(1, registry.get("bluegreen.replication.sync.errors").functionCounter().count());
+        assertTrue(registry.find("bluegreen.replication.apply.errors").gauges().isEmpty(), "no gauge of a count");
+        gauges.remove("u-1");
+        assertTrue(registry.find("bluegreen.replication.apply.errors").functionCounters().isEmpty());
+    }
+
+    @Test
     void raisedAlertsAreCountedByKindFromZero() {
         assertEquals(0, registry.get(ReplicationGauges.RAISED_ALERTS).tag("kind", "SCHEMA_DRIFT").counter().count(),
                 "every kind the monitor raises is there before the first raise");

@@ -184,6 +184,8 @@ class MetricsScrapeIT {
         String monitor = scrapes.get(Service.MONITOR);
         assertTrue(value(monitor, "bluegreen_replication_lag_threshold_bytes", "upgrade=\"" + upgradeId + "\"") > 0);
         assertTrue(monitor.contains("bluegreen_replication_lag_bytes{"), "lag by upgrade and database");
+        assertTrue(monitor.contains("# TYPE bluegreen_replication_apply_errors_total counter"),
+                "PostgreSQL's error counts as counters, not gauges of counts");
         assertTrue(monitor.contains("kafka_consumer_fetch_manager_records_lag_max{client_id=\"bluegreen-monitor-events\""),
                 "the events consumer's metrics");
         assertTrue(monitor.contains("kafka_producer_record_send_total{client_id=\"bluegreen-monitor\""),
