@@ -20,11 +20,11 @@ import java.util.Map;
 public record ProcessSettings(String kafkaBootstrapServers, URI rdsEndpoint, Login database, Login api,
                               String awsSecretKey) {
 
-    /** A credentials reference, its user and its password; {@link #toString()} hides the password. */
+    /** A credentials reference, its user and its password; {@link #toString()} leaves the password out. */
     public record Login(String ref, String user, String password) {
         @Override
         public String toString() {
-            return "Login[ref=" + ref + ", user=" + user + ", password=****]";
+            return "Login[ref=" + ref + ", user=" + user + "]";
         }
 
         /** The environment variable that resolves this reference's password ({@code bluegreen.credentials.<ref>.password}). */
